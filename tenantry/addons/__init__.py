@@ -1,0 +1,1 @@
+"""The built-in addons; extra addons directories are mounted into this package's path."""

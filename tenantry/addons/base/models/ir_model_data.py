@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from tenantry.exceptions import MissingError
+from tenantry.orm import api, fields, models
+
+
+class IrModelData(models.Model):
+    """External ids: ``module.name`` -> (model, res_id)."""
+
+    _name = "ir.model.data"
+    _description = "Model Data"
+    _order = "module, model, name"
+    _log_access = True
+
+    name = fields.Char("External Identifier", required=True)
+    module = fields.Char(required=True)
+    model = fields.Char("Model Name", required=True)
+    res_id = fields.Integer("Record ID")
+    noupdate = fields.Boolean("Non Updatable", default=False)
+
+    _sql_constraints = [
+        ("module_name_uniq", "unique (module, name)", "You cannot have multiple records with the same external ID!"),
+    ]
+
+    def _lookup(self, module: str, name: str, with_noupdate: bool = False) -> Any:
+        """``(model, res_id)`` (plus ``noupdate`` if asked) of ``module.name``, or None."""
+        table = self._table_obj
+        row = self.env.cr.conn.execute(
+            sa.select(table.c.model, table.c.res_id, table.c.noupdate).where(
+                table.c.module == module, table.c.name == name
+            )
+        ).first()
+        if row is None:
+            return None
+        return (row[0], row[1], bool(row[2])) if with_noupdate else (row[0], row[1])
+
+    def _remember(self, module: str, name: str, model: str, res_id: int, noupdate: bool) -> None:
+        self.sudo().create({"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": noupdate})
+
+    def _forget(self, module: str, name: str) -> None:
+        table = self._table_obj
+        self.env.cr.conn.execute(sa.delete(table).where(table.c.module == module, table.c.name == name))
+
+    @api.model
+    def check_object_reference(self, module: str, xml_id: str, raise_on_access_error: bool = False) -> list[Any]:
+        """``[model, res_id]`` of ``module.xml_id`` (what odoorpc's ``env.ref`` calls)."""
+        found = self._lookup(module, xml_id)
+        if found is None:
+            raise MissingError(f"External ID not found in the system: {module}.{xml_id}")
+        model, res_id = found
+        record = self.env[model].browse(res_id)
+        try:
+            record.check_access_rule("read")
+        except Exception:
+            if raise_on_access_error:
+                raise
+            return [model, False]
+        return [model, res_id]
+
+    @api.model
+    def _xmlid_to_res_id(self, xml_id: str, raise_if_not_found: bool = False) -> int | bool:
+        record = self.env.ref(xml_id, raise_if_not_found=raise_if_not_found)
+        return record.id if record else False

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tenantry.exceptions import UserError
+from tenantry.orm import fields, models
+
+MODULE_STATES = [
+    ("uninstallable", "Uninstallable"),
+    ("uninstalled", "Not Installed"),
+    ("installed", "Installed"),
+    ("to upgrade", "To be upgraded"),
+    ("to remove", "To be removed"),
+    ("to install", "To be installed"),
+]
+
+
+class IrModuleCategory(models.Model):
+    _name = "ir.module.category"
+    _description = "Application"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    parent_id = fields.Many2one("ir.module.category", "Parent Application", index=True)
+    description = fields.Text()
+
+
+class IrModuleModule(models.Model):
+    """One row per available addon, with its state in this database."""
+
+    _name = "ir.module.module"
+    _description = "Module"
+    _order = "name"
+
+    name = fields.Char("Technical Name", required=True, readonly=True)
+    shortdesc = fields.Char("Module Name", readonly=True)
+    summary = fields.Char(readonly=True)
+    category = fields.Char(readonly=True)
+    author = fields.Char(readonly=True)
+    state = fields.Selection(MODULE_STATES, "Status", default="uninstalled", readonly=True, index=True)
+    latest_version = fields.Char("Installed Version", readonly=True)
+    application = fields.Boolean(readonly=True)
+    dependencies = fields.Char(readonly=True, help="Comma-separated names of the addons this one needs.")
+    demo = fields.Boolean("Demo Data", default=False, readonly=True)
+
+    _sql_constraints = [("name_uniq", "unique (name)", "The name of the module must be unique!")]
+
+    def _manager(self) -> Any:
+        manager = self.env.cr.modules
+        if manager is None:
+            raise UserError("Addons cannot be changed from this environment")
+        return manager
+
+    def _apply(self, operation: str) -> bool:
+        manager = self._manager()
+        cr = self.env.cr
+        registry = getattr(manager, operation)(cr.conn, cr.dbname, self.mapped("name"))
+        cr.postcommit.append(lambda: manager.changed(cr.dbname, registry))
+        return True
+
+    def button_immediate_install(self) -> bool:
+        """Install these addons (and their dependencies) now, in this transaction."""
+        return self._apply("install")
+
+    def button_immediate_upgrade(self) -> bool:
+        """Upgrade these addons now: new columns, reloaded data (noupdate kept)."""
+        return self._apply("upgrade")
+
+    def button_immediate_uninstall(self) -> bool:
+        """Uninstall these addons now: their data, columns and tables go."""
+        return self._apply("uninstall")

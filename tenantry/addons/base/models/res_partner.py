@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from tenantry.orm import api, fields, models
+
+ADDRESS_TYPES = [
+    ("contact", "Contact"),
+    ("invoice", "Invoice Address"),
+    ("delivery", "Delivery Address"),
+    ("private", "Private Address"),
+    ("other", "Other Address"),
+]
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _description = "Contact"
+    _order = "name, id"
+    _parent_name = "parent_id"
+
+    name = fields.Char(index=True)
+    ref = fields.Char("Reference", index=True)
+    type = fields.Selection(ADDRESS_TYPES, "Address Type", default="contact")
+    parent_id = fields.Many2one("res.partner", "Related Company", index=True)
+    child_ids = fields.One2many("res.partner", "parent_id", "Contact")
+    commercial_partner_id = fields.Many2one(
+        "res.partner", "Commercial Entity", compute="_compute_commercial_partner", store=True, index=True
+    )
+    is_company = fields.Boolean("Is a Company", default=False)
+    user_id = fields.Many2one("res.users", "Salesperson", index=True)
+    user_ids = fields.One2many("res.users", "partner_id", "Users")
+    company_id = fields.Many2one("res.company", "Company", index=True)
+    email = fields.Char()
+    phone = fields.Char()
+    mobile = fields.Char()
+    street = fields.Char()
+    city = fields.Char()
+    zip = fields.Char()
+    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    lang = fields.Char("Language")
+    comment = fields.Text("Notes")
+    active = fields.Boolean(default=True)
+
+    @api.depends("is_company", "parent_id.commercial_partner_id")
+    def _compute_commercial_partner(self) -> None:
+        for partner in self:
+            if partner.is_company or not partner.parent_id:
+                partner.commercial_partner_id = partner
+            else:
+                partner.commercial_partner_id = partner.parent_id.commercial_partner_id
+
+    def _compute_display_name(self) -> None:
+        for partner in self:
+            name = partner.name or ""
+            if partner.parent_id and not partner.is_company and partner.parent_id.name:
+                name = f"{partner.parent_id.name}, {name}" if name else partner.parent_id.name
+            partner.display_name = name or f"res.partner,{partner.id}"

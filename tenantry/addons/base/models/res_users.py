@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tenantry.exceptions import ValidationError
+from tenantry.orm import api, fields, models
+from tenantry.security.passwords import hash_password
+
+
+class ResGroups(models.Model):
+    _name = "res.groups"
+    _description = "Access Groups"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    full_name = fields.Char("Group Name", compute="_compute_full_name")
+    category_id = fields.Many2one("ir.module.category", "Application", index=True)
+    implied_ids = fields.Many2many(
+        "res.groups", "res_groups_implied_rel", "gid", "hid", "Inherits",
+        help="Users of this group automatically belong to the implied groups.",
+    )
+    users = fields.Many2many("res.users", "res_groups_users_rel", "gid", "uid", "Users")
+    share = fields.Boolean("Share Group", default=False)
+    comment = fields.Text()
+
+    _sql_constraints = [
+        ("name_uniq", "unique (category_id, name)", "The name of the group must be unique within an application!"),
+    ]
+
+    def _compute_full_name(self) -> None:
+        for group in self:
+            category = group.category_id
+            group.full_name = f"{category.name} / {group.name}" if category else group.name
+
+    def _compute_display_name(self) -> None:
+        for group in self:
+            group.display_name = group.full_name
+
+    def _implied_closure(self) -> set[int]:
+        """These groups and every group they imply, transitively."""
+        seen: set[int] = set()
+        todo = list(self.ids)
+        rel = self.env.registry.metadata.tables["res_groups_implied_rel"]
+        conn = self.env.cr.conn
+        import sqlalchemy as sa
+
+        while todo:
+            batch = [g for g in todo if g not in seen]
+            seen.update(batch)
+            if not batch:
+                break
+            todo = list(conn.execute(sa.select(rel.c.hid).where(rel.c.gid.in_(batch))).scalars())
+        return seen
+
+
+class ResUsers(models.Model):
+    _name = "res.users"
+    _description = "User"
+    _order = "name, login"
+
+    name = fields.Char(required=True)
+    login = fields.Char(required=True, help="Used to log into the system")
+    password = fields.Char(
+        compute="_compute_password", inverse="_set_password", write_only=True, copy=False,
+        help="Write-only: stored as an Argon2 hash, reads as empty.",
+    )
+    password_hash = fields.Char(copy=False, groups=".")
+    partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
+    email = fields.Char()
+    groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", "Groups")
+    company_id = fields.Many2one(
+        "res.company", "Company", required=True, default=lambda self: self.env.company.id or False
+    )
+    company_ids = fields.Many2many(
+        "res.company", "res_company_users_rel", "user_id", "cid", "Companies",
+        default=lambda self: self.env.company.ids,
+    )
+    active = fields.Boolean(default=True)
+    share = fields.Boolean(
+        "Share User", compute="_compute_share", store=True,
+        help="External user (portal, public or no group): not an internal user.",
+    )
+    lang = fields.Char("Language", default="en_US")
+    tz = fields.Char("Timezone")
+
+    _sql_constraints = [
+        ("login_key", "unique (login)", "You can not have two users with the same login !"),
+    ]
+
+    def _compute_password(self) -> None:
+        for user in self:
+            user.password = ""
+
+    def _set_password(self) -> None:
+        for user in self:
+            plain = user.password
+            if not plain:
+                raise ValidationError("Setting empty passwords is not allowed for security reasons!")
+            user.sudo().write({"password_hash": hash_password(plain)})
+
+    @api.depends("groups_id")
+    def _compute_share(self) -> None:
+        internal = self.env.ref("base.group_user", raise_if_not_found=False)
+        for user in self:
+            user.share = not (internal and internal.id in user._effective_group_ids())
+
+    def _effective_group_ids(self) -> set[int]:
+        """The user's groups and all the groups they imply."""
+        return self.groups_id._implied_closure()
+
+    def has_group(self, group_ext_id: str) -> bool:
+        """Whether the user belongs to the group ``module.xml_id`` (implied groups count)."""
+        self.ensure_one()
+        group = self.env.ref(group_ext_id, raise_if_not_found=False)
+        return bool(group) and group.id in self._effective_group_ids()
+
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        """A user without a partner gets one, with the user's name, email and company."""
+        vals_list = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
+        prepared = []
+        for vals in vals_list:
+            vals = dict(vals)
+            if not vals.get("partner_id") and vals.get("name"):
+                partner = self.env["res.partner"].sudo().create(
+                    {
+                        "name": vals["name"],
+                        "email": vals.get("email") or False,
+                        "company_id": vals.get("company_id") or False,
+                    }
+                )
+                vals["partner_id"] = partner.id
+            prepared.append(vals)
+        return super().create(prepared)
+
+    def write(self, vals: Any) -> bool:
+        result = super().write(vals)
+        if "name" in vals or "email" in vals:
+            partner_vals = {k: vals[k] for k in ("name", "email") if k in vals}
+            self.sudo().mapped("partner_id").write(partner_vals)
+        return result
+
+    @api.model
+    def context_get(self) -> dict[str, Any]:
+        """The user's context: language, timezone and uid (odoorpc reads it after login)."""
+        user = self.env.user
+        return {"lang": user.lang or "en_US", "tz": user.tz or False, "uid": user.id}

@@ -1,0 +1,68 @@
+"""The exceptions tenantry raises, one tree for the whole package.
+
+::
+
+    Exception
+     └── TenantryError
+          └── UserError            a user's mistake; the message is for them   (RPC fault 2)
+               ├── ValidationError  a value, domain or name breaks a rule       (RPC fault 2)
+               ├── MissingError     a record no longer exists                   (RPC fault 2)
+               ├── AccessError      the user may not do this to these records   (RPC fault 4)
+               └── AccessDenied     bad credentials or master password          (RPC fault 3)
+
+The names and the subclass relations mirror Odoo's ``odoo.exceptions`` so that
+clients classify them the same way; they are mapped to the wire in exactly one
+place (``tenantry.rpc.faults``). Every exception carries its message as
+``args[0]`` and an optional ``context`` dict with machine-readable details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AccessDenied",
+    "AccessError",
+    "MissingError",
+    "TenantryError",
+    "UserError",
+    "ValidationError",
+]
+
+
+class TenantryError(Exception):
+    """Base of every error tenantry raises on purpose."""
+
+    def __init__(self, message: str, *, context: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.context: dict[str, Any] = dict(context or {})
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UserError(TenantryError):
+    """An operation the user asked for cannot be done as asked."""
+
+
+class ValidationError(UserError):
+    """A value, a domain, a name or a constraint is invalid."""
+
+
+class MissingError(UserError):
+    """One of the records involved does not exist (any more)."""
+
+
+class AccessError(UserError):
+    """The user lacks the rights for this operation on these records."""
+
+
+class AccessDenied(UserError):
+    """Authentication failed: wrong login, password, API key or master password."""
+
+    def __init__(self, message: str = "Access Denied", *, context: dict[str, Any] | None = None):
+        super().__init__(message, context=context)

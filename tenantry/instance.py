@@ -1,0 +1,269 @@
+"""``Instance``: one database cluster with its addons, the Python entry point.
+
+::
+
+    import tenantry
+    inst = tenantry.Instance("sqlite:///./tenantry-data")
+    inst.create_database("acme", modules=["sale_demo"], admin_password="admin")
+    with inst.env("acme") as env:               # superuser, one transaction
+        env["res.partner"].create({"name": "Agrolait"})
+
+``inst.env`` commits when the block ends normally and rolls back when it raises.
+Databases with the same addons at the same versions share one registry.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from tenantry.db import Storage, validate_name
+from tenantry.exceptions import UserError, ValidationError
+from tenantry.modules.installer import ModuleManager, installed_modules
+from tenantry.modules.loading import Registries
+from tenantry.modules.manifest import AddonsPath
+from tenantry.orm.access import AccessPolicy, OpenPolicy
+from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
+from tenantry.orm.fields import Datetime
+from tenantry.orm.registry import Registry
+
+DEFAULT_URL = "sqlite:///./tenantry-data"
+
+
+class Instance:
+    """Every database of one cluster (a SQLite directory or a PostgreSQL server)."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        addons_path: Iterable[str | Path] = (),
+        max_open: int = 32,
+    ) -> None:
+        self.url = url or os.environ.get("TENANTRY_DB_URL") or DEFAULT_URL
+        self.storage = Storage(self.url, max_open=max_open)
+        self.addons_path = AddonsPath(addons_path)
+        self.registries = Registries(self.addons_path)
+        self.modules = ModuleManager(self.registries)
+        self.modules.listeners.append(self._remember_registry)
+        self._db_registries: dict[str, Registry] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Instance({self.storage!r})"
+
+    # -- databases -------------------------------------------------------------------------
+
+    def list_databases(self) -> list[str]:
+        """Names of the databases of this cluster, sorted."""
+        return self.storage.list()
+
+    def exists(self, name: str) -> bool:
+        return self.storage.exists(name)
+
+    def create_database(
+        self,
+        name: str,
+        modules: Sequence[str] = (),
+        admin_password: str | None = "admin",
+        demo: bool = False,
+        *,
+        login: str = "admin",
+        lang: str = "en_US",
+        country_code: str | None = None,
+        phone: str | None = None,
+    ) -> None:
+        """Create ``name`` with ``base`` and ``modules`` installed, and set the admin's login/password.
+
+        Either the database is created complete, or it does not exist afterwards.
+        """
+        validate_name(name)
+        if isinstance(modules, str):
+            modules = [m.strip() for m in modules.split(",") if m.strip()]
+        self.registries.get(["base", *modules])  # unknown addons fail before anything is created
+        self.storage.create(name)
+        try:
+            with self._module_transaction(name) as conn:
+                registry = self.modules.install(conn, name, ["base", *modules], demo=demo)
+                env = self._superuser_env(conn, registry, name)
+                admin = env.ref("base.user_admin")
+                assert admin is not None
+                values: dict[str, Any] = {"login": login, "lang": lang}
+                if admin_password:
+                    values["password"] = admin_password
+                admin.write(values)
+                company_partner = env.ref("base.main_company").partner_id  # type: ignore[union-attr]
+                if phone:
+                    company_partner.write({"phone": phone})
+                if country_code:
+                    country = env["res.country"].search([("code", "=", country_code.upper())], limit=1)
+                    if not country:
+                        raise ValidationError(f"Unknown country code {country_code!r}")
+                    company_partner.write({"country_id": country.id})
+                _new_identity(env)
+        except BaseException:
+            self._forget(name)
+            if self.storage.exists(name):
+                self.storage.drop(name)
+            raise
+        self._remember_registry(name, registry)
+
+    def drop_database(self, name: str) -> None:
+        """Drop ``name`` and everything in it."""
+        self._forget(name)
+        self.storage.drop(name)
+
+    def duplicate_database(self, src: str, dst: str) -> None:
+        """Copy ``src`` to a new database ``dst`` (which gets its own ``database.uuid``)."""
+        self.storage.duplicate(src, dst)
+        try:
+            with self.env(dst) as env:
+                _new_identity(env)
+        except BaseException:
+            self._forget(dst)
+            self.storage.drop(dst)
+            raise
+
+    def dump_database(self, name: str, path: str | os.PathLike[str]) -> None:
+        """Write a backup of ``name`` to ``path`` (restorable on the same backend)."""
+        self.storage.dump(name, path)
+
+    def restore_database(self, name: str, path: str | os.PathLike[str], copy: bool = False) -> None:
+        """Create ``name`` from a backup; ``copy=True`` gives it a new ``database.uuid``."""
+        self.storage.restore(name, path)
+        if copy:
+            with self.env(name) as env:
+                _new_identity(env)
+
+    def database_size(self, name: str) -> int:
+        """Size of the database in bytes (without any filestore)."""
+        return self.storage.size(name)
+
+    # -- environments ----------------------------------------------------------------------
+
+    @contextmanager
+    def env(
+        self, db: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None
+    ) -> Iterator[Environment]:
+        """An environment in one transaction: committed at the end, rolled back on error."""
+        engine = self.storage.engine(db)
+        with engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                registry = self._registry_for(db, conn)
+                cr = Transaction(conn, registry, db, self.policy(registry))
+                cr.modules = self.modules
+                yield Environment(cr, uid, context)
+            except BaseException:
+                transaction.rollback()
+                raise
+            transaction.commit()
+        for hook in cr.postcommit:
+            hook()
+
+    def registry(self, db: str) -> Registry:
+        """The registry of ``db`` (shared with every database with the same addons)."""
+        cached = self._db_registries.get(db)
+        if cached is not None:
+            return cached
+        with self.storage.engine(db).connect() as conn:
+            return self._registry_for(db, conn)
+
+    def policy(self, registry: Registry) -> AccessPolicy:
+        """The access policy enforced in databases of ``registry``."""
+        return OpenPolicy()
+
+    def _registry_for(self, db: str, conn: Connection) -> Registry:
+        cached = self._db_registries.get(db)
+        if cached is not None:
+            return cached
+        installed = installed_modules(conn)
+        if not installed:
+            raise UserError(f"Database {db!r} is not a tenantry database (no addon installed)")
+        registry = self.registries.get(installed)
+        self._remember_registry(db, registry)
+        return registry
+
+    def _remember_registry(self, db: str, registry: Registry) -> None:
+        with self._lock:
+            self._db_registries[db] = registry
+
+    def _forget(self, db: str) -> None:
+        with self._lock:
+            self._db_registries.pop(db, None)
+
+    def _superuser_env(self, conn: Connection, registry: Registry, db: str) -> Environment:
+        cr = Transaction(conn, registry, db, OpenPolicy())
+        cr.modules = self.modules
+        return Environment(cr, SUPERUSER_ID, {"active_test": False}, su=True)
+
+    # -- addons ----------------------------------------------------------------------------
+
+    def install_modules(self, db: str, names: Iterable[str], demo: bool | None = None) -> None:
+        """Install addons (and their dependencies) in ``db``, in one transaction."""
+        self._change_modules(db, "install", list(names), demo=demo)
+
+    def upgrade_modules(self, db: str, names: Iterable[str]) -> None:
+        """Upgrade installed addons of ``db``: new tables/columns, data reloaded (noupdate kept)."""
+        self._change_modules(db, "upgrade", list(names))
+
+    def uninstall_modules(self, db: str, names: Iterable[str]) -> None:
+        """Uninstall addons of ``db`` that no installed addon depends on."""
+        self._change_modules(db, "uninstall", list(names))
+
+    def _change_modules(self, db: str, operation: str, names: list[str], **kwargs: Any) -> None:
+        if not names:
+            raise UserError("No addon given")
+        with self._module_transaction(db) as conn:
+            registry: Registry = getattr(self.modules, operation)(conn, db, names, **kwargs)
+        self._remember_registry(db, registry)
+
+    @contextmanager
+    def _module_transaction(self, db: str) -> Iterator[Connection]:
+        """One transaction for an addon change.
+
+        SQLite can only rebuild tables with foreign-key enforcement off, and that
+        switch only works outside a transaction; the foreign keys are checked
+        before the commit instead (SQLite's documented procedure).
+        """
+        engine = self.storage.engine(db)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            raw: Any = conn.connection.driver_connection if sqlite else None
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    yield conn
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise UserError(f"Addon change would break foreign keys: {broken[:5]}")
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=ON")
+        self._forget(db)
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.storage.close()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _new_identity(env: Environment) -> None:
+    """A fresh ``database.uuid``: a SaaS server knows a database by it (its OAuth client id)."""
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("database.uuid", str(uuid.uuid4()))
+    params.set_param("database.create_date", Datetime.to_string(Datetime.now()))

@@ -1,0 +1,107 @@
+"""``order`` specifications (``"name desc, id"``) parsed, validated and compiled.
+
+An order comes from callers (and over RPC from clients), so it is parsed
+strictly: field names, ``asc``/``desc`` and ``nulls first``/``nulls last`` only;
+anything else is a ``ValidationError``. Ordering by a many2one orders by the
+comodel's own ``_order``. NULLs sort last ascending and first descending on
+both backends (PostgreSQL's default), made explicit because SQLite differs;
+non-nullable columns (``id``) get no NULLS clause, which would stop SQLite
+from using the primary-key order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from tenantry.domain.schema import FieldType, ModelSchema, Schema
+from tenantry.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql import ColumnElement, FromClause
+
+_TERM = re.compile(
+    r"^\s*(?P<field>[a-z_][a-z0-9_]*)(?:\s+(?P<dir>asc|desc))?(?:\s+nulls\s+(?P<nulls>first|last))?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTerm:
+    field: str
+    descending: bool = False
+    nulls: str | None = None
+
+
+def parse_order(spec: str, model: ModelSchema) -> tuple[OrderTerm, ...]:
+    """Validate ``spec`` against ``model`` and split it into terms."""
+    if not isinstance(spec, str):
+        raise ValidationError(f"Invalid order {spec!r}: a string is expected")
+    terms = []
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        match = _TERM.match(part)
+        if not match:
+            raise ValidationError(f"Invalid order {spec!r} on model {model.name!r}: bad term {part.strip()!r}")
+        name = match["field"]
+        field = model.field(name)
+        if field is None:
+            raise ValidationError(f"Invalid order {spec!r}: unknown field {name!r} on model {model.name!r}")
+        if field.column is None or field.type.is_x2many:
+            raise ValidationError(f"Invalid order {spec!r}: field {model.name}.{name} is not stored")
+        nulls = match["nulls"].lower() if match["nulls"] else None
+        terms.append(OrderTerm(name, (match["dir"] or "asc").lower() == "desc", nulls))
+    return tuple(terms)
+
+
+def compile_order(
+    spec: str,
+    model: ModelSchema,
+    schema: Schema,
+    table: FromClause | None = None,
+    *,
+    check_field: Callable[[ModelSchema, Any], None] | None = None,
+    company_id: int | None = None,
+    _depth: int = 0,
+) -> list[ColumnElement[Any]]:
+    """SQLAlchemy ORDER BY clauses for ``spec`` on ``model`` (its table or ``table``)."""
+    source = model.table if table is None else table
+    clauses: list[ColumnElement[Any]] = []
+    for term in parse_order(spec, model):
+        field = model.fields[term.field]
+        if check_field is not None:
+            check_field(model, field)
+        column: Any = source.c[field.column]
+        if field.type is FieldType.MANY2ONE and field.relation and _depth < 1 and not field.company_dependent:
+            # Order by the target's own _order, through a scalar subquery per term.
+            comodel = schema[field.relation]
+            alias = comodel.table.alias()
+            for sub in parse_order(comodel.order, comodel):
+                subfield = comodel.fields[sub.field]
+                if check_field is not None:
+                    check_field(comodel, subfield)
+                if subfield.company_dependent or subfield.type is FieldType.MANY2ONE:
+                    value: Any = alias.c[subfield.column]
+                else:
+                    value = alias.c[subfield.column]
+                inner = sa.select(value).where(alias.c.id == column).scalar_subquery()
+                combined = OrderTerm(sub.field, sub.descending != term.descending, term.nulls)
+                clauses.append(_direction(inner, combined, nullable=True))
+            continue
+        if field.company_dependent:
+            column = column[str(company_id)].as_string() if company_id else sa.null()
+        clauses.append(_direction(column, term, nullable=field.name != "id"))
+    return clauses
+
+
+def _direction(column: Any, term: OrderTerm, *, nullable: bool) -> ColumnElement[Any]:
+    clause = column.desc() if term.descending else column.asc()
+    if not nullable:
+        return clause  # type: ignore[no-any-return]
+    nulls = term.nulls or ("first" if term.descending else "last")
+    return clause.nulls_first() if nulls == "first" else clause.nulls_last()  # type: ignore[no-any-return]

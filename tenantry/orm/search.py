@@ -1,0 +1,242 @@
+"""Searching: domains to SQL, with archived records hidden and record rules applied.
+
+Every search goes through :meth:`SearchMixin._where`: the caller's domain, the
+``active`` filter, and the record-rule domain of the access policy, ANDed,
+normalized and compiled in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Self
+
+import sqlalchemy as sa
+
+from tenantry.domain import AND, FALSE, TRUE, CompileContext, Domain, compile_domain, evaluate, normalize, parse
+from tenantry.domain.schema import FieldSchema, ModelSchema
+from tenantry.exceptions import ValidationError
+from tenantry.orm import api
+from tenantry.orm.access import Operation
+from tenantry.orm.ordering import compile_order
+from tenantry.orm.recordset import Recordset
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql import ColumnElement
+
+_CHUNK = 1000
+
+
+class SearchMixin(Recordset):
+    """search, search_count, search_read, name_search, filtered_domain."""
+
+    __slots__ = ()
+
+    # -- the query core -------------------------------------------------------------
+
+    def _compile_context(self) -> CompileContext:
+        env = self.env
+        ctx = env._memo.get("compile_context")
+        if ctx is None:
+            policy = env.cr.policy
+            company_id = None
+            if env.registry.has_company_dependent:
+                company = env._company_ids()
+                company_id = company[0] if company else None
+
+            def extra_domain(comodel: ModelSchema) -> Domain | None:
+                if env.su:
+                    return None
+                return policy.rule_domain(env, comodel.name, Operation.READ)
+
+            def check_field(model: ModelSchema, field: FieldSchema) -> None:
+                if not env.su and field.groups:
+                    policy.check_fields(env, model.name, (field.name,), Operation.READ)
+
+            ctx = CompileContext(
+                company_id=company_id,
+                active_test=bool(env.context.get("active_test", True)),
+                extra_domain=extra_domain,
+                check_field=check_field,
+            )
+            env._memo["compile_context"] = ctx
+        return ctx
+
+    def _domain_node(
+        self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
+    ) -> Domain:
+        """The full domain of a search: caller's domain AND active AND record rules."""
+        schema = self._schema
+        node = parse(list(domain or ()), schema, self.env.registry.schema)
+        parts = [node]
+        if active_test is None:
+            active_test = bool(self.env.context.get("active_test", True))
+        if active_test and schema.active_name and not _mentions(domain, schema.active_name):
+            parts.append(parse([(schema.active_name, "=", True)], schema, self.env.registry.schema))
+        if not self.env.su:
+            rules = self.env.cr.policy.rule_domain(self.env, self._name, operation)
+            if rules is not None:
+                parts.append(rules)
+        return normalize(AND(parts), schema, self.env.registry.schema)
+
+    def _where(
+        self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
+    ) -> ColumnElement[bool] | None:
+        """The WHERE clause for ``domain``, or None when it selects everything."""
+        node = self._domain_node(domain, operation, active_test)
+        if node == TRUE:
+            return None
+        if node == FALSE:
+            return sa.false()
+        return compile_domain(node, self._schema, self.env.registry.schema, self._compile_context())
+
+    def _order_by(self, order: str | None) -> list[Any]:
+        env = self.env
+
+        def check_field(model: ModelSchema, field: FieldSchema) -> None:
+            if not env.su and field.groups:
+                env.cr.policy.check_fields(env, model.name, (field.name,), Operation.READ)
+
+        company = env._company_ids() if env.registry.has_company_dependent else []
+        return compile_order(
+            order or self._order,
+            self._schema,
+            env.registry.schema,
+            check_field=check_field,
+            company_id=company[0] if company else None,
+        )
+
+    def _check_read_access(self) -> None:
+        if not self.env.su:
+            self.env.cr.policy.check_model(self.env, self._name, Operation.READ)
+
+    def _search(
+        self,
+        domain: Any,
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+        columns: Sequence[str] = (),
+    ) -> Self:
+        """Search, and put the stored ``columns`` of the found rows in the cache."""
+        _check_paging(offset, limit)
+        self._check_read_access()
+        where = self._where(domain)
+        table = self._table_obj
+        selected = [table.c.id, *(table.c[c] for c in columns)]
+        stmt = sa.select(*selected)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(*self._order_by(order))
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit:
+            stmt = stmt.limit(limit)
+        rows = self.env.cr.conn.execute(stmt).all()
+        ids = [row[0] for row in rows]
+        if columns:
+            cache = self._cache_rows()
+            for row in rows:
+                values = cache.setdefault(row[0], {})
+                values.update(zip(columns, row[1:], strict=True))
+        return self.browse(ids)
+
+    # -- public API -------------------------------------------------------------------
+
+    @api.model
+    def search(
+        self, domain: Any = (), offset: int = 0, limit: int | None = None, order: str | None = None
+    ) -> Self:
+        """The records matching ``domain`` that the user may read, in ``order``."""
+        return self._search(domain, offset, limit, order)
+
+    @api.model
+    def search_count(self, domain: Any = (), limit: int | None = None) -> int:
+        """How many records match ``domain`` (at most ``limit`` when given)."""
+        _check_paging(0, limit)
+        self._check_read_access()
+        where = self._where(domain)
+        inner = sa.select(self._table_obj.c.id)
+        if where is not None:
+            inner = inner.where(where)
+        if limit:
+            inner = inner.limit(limit)
+        stmt = sa.select(sa.func.count()).select_from(inner.subquery())
+        return int(self.env.cr.conn.execute(stmt).scalar_one())
+
+    @api.model
+    def search_read(
+        self,
+        domain: Any = None,
+        fields: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+        **read_kwargs: Any,
+    ) -> list[dict[str, Any]]:
+        """``search`` then ``read``, fetched in a single query when the fields allow it."""
+        names = self._check_read_fields(fields)
+        columns = self._prefetch_columns(names)
+        records = self._search(domain or [], offset, limit, order, columns=columns)
+        if not records:
+            return []
+        return records._read_format(names, load=read_kwargs.get("load", "_classic_read"))
+
+    @api.model
+    def name_search(
+        self, name: str = "", args: Any = None, operator: str = "ilike", limit: int | None = 100
+    ) -> list[tuple[int, str]]:
+        """``(id, display_name)`` of the records whose name matches ``name``."""
+        domain = list(args or [])
+        if name:
+            # A leaf followed by a domain is their conjunction (implicit '&').
+            domain = [(self._rec_name or "id", operator, name), *domain]
+        records = self.search(domain, limit=limit)
+        return [(record.id, record.display_name) for record in records]  # type: ignore[misc]
+
+    def filtered_domain(self, domain: Any) -> Self:
+        """The records of ``self`` matching ``domain``, evaluated in Python (no rules)."""
+        if not self._ids:
+            return self
+        schema = self.env.registry.schema
+        node = normalize(parse(list(domain or ()), self._schema, schema), self._schema, schema)
+        from tenantry.orm.reader import RecordReader
+
+        matched = evaluate(
+            node,
+            self._schema,
+            schema,
+            set(self._ids),
+            RecordReader(self.env),
+            self._compile_context(),
+        )
+        return self._with_ids(tuple(i for i in self._ids if i in matched))
+
+    # hooks provided by the read mixin
+    def _cache_rows(self) -> dict[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def _check_read_fields(self, fields: Sequence[str] | None) -> list[str]:
+        raise NotImplementedError
+
+    def _prefetch_columns(self, names: Sequence[str]) -> list[str]:
+        raise NotImplementedError
+
+    def _read_format(self, names: Sequence[str], load: str = "_classic_read") -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+
+def _check_paging(offset: Any, limit: Any) -> None:
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise ValidationError(f"Invalid offset {offset!r}: a non-negative integer is expected")
+    if limit is not None and limit is not False and (
+        not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+    ):
+        raise ValidationError(f"Invalid limit {limit!r}: a non-negative integer is expected")
+
+
+def _mentions(domain: Any, field_name: str) -> bool:
+    """Whether a leaf of ``domain`` names ``field_name``: then no implicit active filter."""
+    for item in domain or ():
+        if isinstance(item, list | tuple) and item and item[0] == field_name:
+            return True
+    return False
