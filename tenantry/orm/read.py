@@ -201,10 +201,12 @@ class ReadMixin(SearchMixin):
         """Validate the field names asked for; none means every field the user may read."""
         env, policy = self.env, self.env.cr.policy
         if not fields:
+            # Every readable field; write-only fields and "nobody" fields (groups='.',
+            # e.g. password hashes) only come back when asked for by name.
             return [
                 name for name, field in self._fields.items()
-                if not field.write_only and (env.su or not field.groups
-                                             or policy.field_allowed(env, self._name, name))
+                if name != "id" and not field.write_only and field.groups != "."
+                and (env.su or not field.groups or policy.field_allowed(env, self._name, name))
             ]  # fmt: skip
         if isinstance(fields, str) or not all(isinstance(f, str) for f in fields):
             raise ValidationError(f"Invalid fields {fields!r}: a list of field names is expected")

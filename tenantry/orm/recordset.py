@@ -36,6 +36,7 @@ class Recordset:
     _table: ClassVar[str] = ""
     _order: ClassVar[str] = "id"
     _rec_name: ClassVar[str | None] = None
+    _rec_names_search: ClassVar[list[str] | None] = None
     _parent_name: ClassVar[str] = "parent_id"
     _check_company_auto: ClassVar[bool] = False
     _sql_constraints: ClassVar[list[tuple[str, str, str]]] = []

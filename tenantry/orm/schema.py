@@ -229,7 +229,11 @@ def _rebuild_sqlite_table(conn: Connection, table: sa.Table, keep_columns: list[
     """SQLite's generalized ALTER TABLE: copy into a new table, drop, rename, re-index."""
     preparer = conn.dialect.identifier_preparer
     temp_name = f"_tenantry_new_{table.name}"
-    temp = table.to_metadata(sa.MetaData(), name=temp_name)
+    # A private copy of every table, so the copy's foreign keys resolve.
+    scratch = sa.MetaData()
+    for other in table.metadata.tables.values():
+        other.to_metadata(scratch)
+    temp = table.to_metadata(scratch, name=temp_name)
     for index in list(temp.indexes):
         temp.indexes.discard(index)
     conn.execute(CreateTable(temp))

@@ -188,8 +188,13 @@ class SearchMixin(Recordset):
         """``(id, display_name)`` of the records whose name matches ``name``."""
         domain = list(args or [])
         if name:
-            # A leaf followed by a domain is their conjunction (implicit '&').
-            domain = [(self._rec_name or "id", operator, name), *domain]
+            fields = self._rec_names_search or [self._rec_name or "id"]
+            positive = operator not in ("!=", "not like", "not ilike", "not in")
+            terms: list[Any] = [(f, operator, name) for f in fields]
+            # Several name fields: any may match (all must fail for a negative operator).
+            name_domain = ["|" if positive else "&"] * (len(terms) - 1) + terms
+            # A term followed by a domain is their conjunction (implicit '&').
+            domain = ["&", *name_domain, *domain] if domain else name_domain
         records = self.search(domain, limit=limit)
         return [(record.id, record.display_name) for record in records]  # type: ignore[misc]
 

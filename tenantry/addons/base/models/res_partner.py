@@ -14,10 +14,12 @@ ADDRESS_TYPES = [
 class ResPartner(models.Model):
     _name = "res.partner"
     _description = "Contact"
-    _order = "name, id"
+    _order = "complete_name, id desc"
     _parent_name = "parent_id"
+    _rec_names_search = ["complete_name", "email", "ref"]
 
     name = fields.Char(index=True)
+    complete_name = fields.Char(compute="_compute_complete_name", store=True, index=True)
     ref = fields.Char("Reference", index=True)
     type = fields.Selection(ADDRESS_TYPES, "Address Type", default="contact")
     parent_id = fields.Many2one("res.partner", "Related Company", index=True)
@@ -48,9 +50,17 @@ class ResPartner(models.Model):
             else:
                 partner.commercial_partner_id = partner.parent_id.commercial_partner_id
 
+    @api.depends("is_company", "name", "parent_id.name")
+    def _compute_complete_name(self) -> None:
+        for partner in self:
+            partner.complete_name = partner._full_name()
+
+    def _full_name(self) -> str:
+        name = self.name or ""
+        if self.parent_id and not self.is_company and self.parent_id.name:
+            name = f"{self.parent_id.name}, {name}" if name else self.parent_id.name
+        return name
+
     def _compute_display_name(self) -> None:
         for partner in self:
-            name = partner.name or ""
-            if partner.parent_id and not partner.is_company and partner.parent_id.name:
-                name = f"{partner.parent_id.name}, {name}" if name else partner.parent_id.name
-            partner.display_name = name or f"res.partner,{partner.id}"
+            partner.display_name = partner._full_name() or f"res.partner,{partner.id}"

@@ -1,0 +1,13 @@
+{
+    "name": "Sales (demo)",
+    "version": "17.0.1.0",
+    "category": "Sales",
+    "summary": "Products, quotations and sales orders with Odoo's sales access rules",
+    "depends": ["base"],
+    "data": [
+        "security/sale_security.xml",
+        "security/ir.model.access.csv",
+    ],
+    "demo": ["demo/sale_demo.xml"],
+    "application": True,
+}

@@ -1,0 +1,1 @@
+from . import product, sale_order  # noqa: F401

@@ -1,0 +1,40 @@
+"""Database names: the one rule every storage operation checks first.
+
+Names match ``^[a-z0-9][a-z0-9_.-]{0,62}$``: lower case, so that they are the same
+on case-insensitive file systems and need no quoting games in PostgreSQL; dots and
+hyphens allowed, so that host names can be database names; at most 63 characters,
+PostgreSQL's identifier limit; never starting with a dot, so that no name is a
+hidden or relative path (``..``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tenantry.exceptions import ValidationError
+
+__all__ = ["is_valid_name", "validate_name"]
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
+
+
+def validate_name(name: object) -> str:
+    """Return ``name`` if it is a valid database name, else raise ``ValidationError``."""
+    if not isinstance(name, str):
+        raise ValidationError(
+            f"A database name must be a string, not {type(name).__name__}",
+            context={"name": repr(name)},
+        )
+    # fullmatch, not match + "$": "$" also matches before a trailing newline.
+    if _NAME.fullmatch(name) is None:
+        raise ValidationError(
+            f"Invalid database name {name!r}: use 1 to 63 characters among lower-case "
+            "letters, digits, '_', '.' and '-', starting with a letter or a digit",
+            context={"name": name},
+        )
+    return name
+
+
+def is_valid_name(name: object) -> bool:
+    """Whether ``name`` is a valid database name (for filtering listings)."""
+    return isinstance(name, str) and _NAME.fullmatch(name) is not None

@@ -1,0 +1,273 @@
+"""The SQLite backend: a directory with one file per database, ``DIR/<name>.sqlite3``.
+
+Every new database file (create, duplicate, restore) is built under a temporary
+name in the same directory and then published in one atomic step that never
+replaces an existing file, so a failure or a crash leaves no half-written
+database behind and two writers racing for one name cannot both win.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from tenantry.db.errors import already_exists, missing
+from tenantry.db.names import is_valid_name
+from tenantry.exceptions import UserError, ValidationError
+
+__all__ = ["SqliteBackend", "directory_from_url"]
+
+DEFAULT_DIRECTORY = "./tenantry-data"
+_SUFFIX = ".sqlite3"
+_SIDECARS = ("-wal", "-shm", "-journal")
+_BUSY_TIMEOUT_MS = 10_000
+# Set on every connection: foreign keys and LIKE's case sensitivity are per
+# connection in SQLite; domains rely on LIKE being case-sensitive (ILIKE is the
+# case-insensitive operator). WAL is stored in the file, but setting it again is
+# cheap and repairs a file copied in from elsewhere.
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA case_sensitive_like=ON",
+    f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}",
+)
+
+
+def directory_from_url(url: str) -> Path:
+    """The absolute directory a ``sqlite://`` storage URL names.
+
+    ``sqlite:///srv/data`` and ``sqlite:////srv/data`` are absolute,
+    ``sqlite:///./data`` and ``sqlite:///../data`` relative to the working
+    directory, ``sqlite://`` and ``sqlite:///`` are ``./tenantry-data``.
+    """
+    rest = url.removeprefix("sqlite://")
+    if rest == url or "?" in rest or "#" in rest or (rest and not rest.startswith("/")):
+        raise ValidationError(
+            f"Invalid SQLite storage URL {url!r}: expected sqlite:///ABSOLUTE/DIR "
+            "or sqlite:///./relative/dir",
+            context={"url": url},
+        )
+    path = rest[1:]
+    if not path:
+        path = DEFAULT_DIRECTORY
+    elif path.split("/", 1)[0] not in (".", ".."):
+        path = "/" + path.lstrip("/")
+    return Path(os.path.abspath(path))
+
+
+class SqliteBackend:
+    """Databases as files in one directory (created on demand)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def make_engine(self, name: str) -> Engine:
+        # mode=rw: a connection never creates a file, even if the database was dropped.
+        uri = f"file:{quote(str(self._path(name)))}?mode=rw"
+
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+        engine = create_engine(
+            URL.create("sqlite+pysqlite", database=str(self._path(name))),
+            creator=connect,
+            pool_size=4,
+            max_overflow=4,
+        )
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
+        return engine
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def list(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        names = (entry.name.removesuffix(_SUFFIX) for entry in self.directory.glob("*" + _SUFFIX))
+        return sorted(name for name in names if is_valid_name(name))
+
+    def create(self, name: str) -> None:
+        path = self._path(name)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: of two concurrent creates of one name, exactly one succeeds.
+        # 0o600: tenant data is nobody else's business.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise already_exists(name) from None
+        os.close(fd)
+        try:
+            with _connection(path) as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            _remove(path)
+            raise
+
+    def drop(self, name: str) -> None:
+        path = self._path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            raise missing(name) from None
+        _remove(path, main=False)
+
+    def duplicate(self, src: str, dst: str) -> None:
+        source = self._existing_path(src)
+        if self.exists(dst):
+            raise already_exists(dst)
+        with _connection(source) as reader:
+            self._build(dst, lambda target: _backup(reader, target))
+
+    def dump(self, name: str, path: str) -> None:
+        source = self._existing_path(name)
+        target = Path(path)
+        tmp = _temp_file(target.parent, target.name)
+        try:
+            with _connection(source) as reader, _connection(tmp) as writer:
+                _backup(reader, writer)
+                # A dump is one self-contained file: no -wal beside it.
+                writer.execute("PRAGMA journal_mode=DELETE")
+            os.replace(tmp, target)
+        except BaseException:
+            _remove(tmp)
+            raise
+
+    def restore(self, name: str, path: str) -> None:
+        if not Path(path).is_file():
+            raise UserError(f"No dump file at {path}", context={"path": path})
+        if self.exists(name):
+            raise already_exists(name)
+
+        def fill(target: sqlite3.Connection) -> None:
+            try:
+                with _connection(Path(path), mode="ro") as reader:
+                    _backup(reader, target)
+                (verdict,) = target.execute("PRAGMA quick_check").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise UserError(
+                    f"{path} is not a SQLite database dump: {exc}", context={"path": path}
+                ) from exc
+            if verdict != "ok":
+                raise UserError(f"The dump {path} is corrupt: {verdict}", context={"path": path})
+
+        self._build(name, fill)
+
+    def size(self, name: str) -> int:
+        path = self._existing_path(name)
+        wal = path.with_name(path.name + "-wal")
+        return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+    def close(self) -> None:
+        """Nothing to release: the backend itself holds no connection."""
+
+    # -- internals -------------------------------------------------------------
+
+    def _path(self, name: str) -> Path:
+        return self.directory / (name + _SUFFIX)
+
+    def _existing_path(self, name: str) -> Path:
+        path = self._path(name)
+        if not path.is_file():
+            raise missing(name)
+        return path
+
+    def _build(self, name: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+        """Create database ``name`` by filling a temporary file, then publishing it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_file(self.directory, name)
+        try:
+            with _connection(tmp) as writer:
+                fill(writer)
+                writer.execute("PRAGMA journal_mode=WAL")
+            # Closing the last connection checkpointed and deleted the -wal.
+            _publish(tmp, self._path(name), name)
+        except BaseException:
+            _remove(tmp)
+            raise
+
+
+def _backup(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Copy every page of ``source`` into ``target`` with SQLite's online backup API.
+
+    A module-level seam so that tests can make the copy fail midway.
+    """
+    source.backup(target)
+
+
+def _publish(tmp: Path, final: Path, name: str) -> None:
+    """Give the complete file ``tmp`` its final name, atomically, never over another database.
+
+    ``os.link`` is atomic and fails if ``final`` exists, which ``os.replace``
+    would silently overwrite; ``os.replace`` is the fallback for file systems
+    without hard links.
+    """
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise already_exists(name) from None
+    except OSError:
+        if final.exists():
+            raise already_exists(name) from None
+        os.replace(tmp, final)
+    else:
+        # Published: a leftover hidden temp file would be harmless, a failure here not.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _temp_file(directory: Path, label: str) -> Path:
+    # A leading dot and no .sqlite3 suffix: never listed as a database.
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{label}.", suffix=".tmp")
+    os.close(fd)
+    return Path(tmp)
+
+
+@contextlib.contextmanager
+def _connection(path: Path, *, mode: str = "rw") -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to an existing file, closed on exit."""
+    conn = sqlite3.connect(
+        f"file:{quote(str(path))}?mode={mode}",
+        uri=True,
+        timeout=_BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+    )
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _remove(path: Path, *, main: bool = True) -> None:
+    """Delete a database file (if ``main``) and its sidecar files, ignoring absent ones."""
+    names = ([path.name] if main else []) + [path.name + suffix for suffix in _SIDECARS]
+    for filename in names:
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(filename).unlink()
+
+
+def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Transactional DDL (SQLAlchemy's documented recipe): switch off pysqlite's own
+    # transaction handling, which commits before DDL, and emit BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

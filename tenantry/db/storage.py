@@ -1,0 +1,150 @@
+"""The storage facade: database lifecycle and engines over one cluster.
+
+::
+
+    storage = Storage("sqlite:///./tenantry-data")      # or "postgresql://user:pw@host:5432/"
+    storage.create("t1")
+    storage.duplicate("t1", "acme.example.com")          # the provisioning hot path
+    with storage.engine("acme.example.com").begin() as conn:
+        ...
+
+Every method validates database names before anything touches the disk or the
+server. Engines live in a bounded LRU: an evicted (or released) database holds
+no connection.
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from tenantry.db.backend import Backend
+from tenantry.db.engines import EngineCache
+from tenantry.db.errors import missing
+from tenantry.db.names import validate_name
+from tenantry.db.postgres import PostgresBackend
+from tenantry.db.sqlite import SqliteBackend, directory_from_url
+from tenantry.exceptions import ValidationError
+
+__all__ = ["Storage"]
+
+_POSTGRES_DRIVERS = ("postgresql", "postgresql+psycopg")
+
+
+class Storage:
+    """One database cluster: a SQLite directory or a PostgreSQL server."""
+
+    def __init__(self, url: str, *, max_open: int = 32) -> None:
+        self.url = url
+        self._backend = _open_backend(url)
+        self.dialect: str = self._backend.dialect
+        self._engines = EngineCache(max_open)
+
+    def __repr__(self) -> str:
+        shown = self.url
+        if self.dialect == "postgresql":
+            shown = make_url(self.url).render_as_string(hide_password=True)
+        return f"Storage({shown!r})"
+
+    def engine(self, name: str) -> Engine:
+        """The engine of database ``name`` (``MissingError`` if it does not exist).
+
+        Fetch it per unit of work rather than keeping it: the LRU may dispose it.
+        """
+        validate_name(name)
+
+        def make() -> Engine:
+            if not self._backend.exists(name):
+                raise missing(name)
+            return self._backend.make_engine(name)
+
+        return self._engines.get(name, make)
+
+    def release(self, name: str) -> None:
+        """Dispose the engine of ``name``, closing this storage's connections to it."""
+        validate_name(name)
+        self._engines.discard(name)
+
+    def create(self, name: str) -> None:
+        """Create an empty database (``UserError`` if it exists)."""
+        validate_name(name)
+        self._backend.create(name)
+
+    def drop(self, name: str) -> None:
+        """Drop a database (``MissingError`` if absent, ``UserError`` if others use it)."""
+        self.release(name)
+        self._backend.drop(name)
+
+    def exists(self, name: str) -> bool:
+        validate_name(name)
+        return self._backend.exists(name)
+
+    def list(self) -> list[str]:
+        """The names of the cluster's databases, sorted."""
+        return self._backend.list()
+
+    def duplicate(self, src: str, dst: str) -> None:
+        """Copy ``src`` to a new database ``dst``; a failure leaves no ``dst`` behind.
+
+        ``UserError`` if ``dst`` exists or (PostgreSQL) another session holds ``src``.
+        """
+        validate_name(dst)
+        self.release(src)  # PostgreSQL copies only a template nobody is connected to
+        self._backend.duplicate(src, dst)
+
+    def dump(self, name: str, path: str | os.PathLike[str]) -> None:
+        """Write a backup of ``name`` to ``path`` (replaced only once the dump is complete)."""
+        validate_name(name)
+        self._backend.dump(name, os.fspath(path))
+
+    def restore(self, name: str, path: str | os.PathLike[str]) -> None:
+        """Create database ``name`` from a dump made by the same backend."""
+        validate_name(name)
+        self._backend.restore(name, os.fspath(path))
+
+    def size(self, name: str) -> int:
+        """Size of the database in bytes."""
+        validate_name(name)
+        return self._backend.size(name)
+
+    def close(self) -> None:
+        """Dispose every engine, including the backend's own."""
+        self._engines.clear()
+        self._backend.close()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _open_backend(url: str) -> Backend:
+    if not isinstance(url, str):
+        raise ValidationError(f"A storage URL must be a string, not {type(url).__name__}")
+    if url.startswith("sqlite:"):
+        return SqliteBackend(directory_from_url(url))
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None
+    if parsed is None or parsed.drivername not in _POSTGRES_DRIVERS:
+        raise ValidationError(
+            f"Unsupported storage URL {url!r}: use sqlite:///DIR or postgresql://user:pw@host:port/",
+            context={"url": url},
+        )
+    if parsed.database:
+        raise ValidationError(
+            f"A PostgreSQL storage URL names a server, not a database: drop {parsed.database!r}"
+            " from its path",
+            context={"url": parsed.render_as_string(hide_password=True)},
+        )
+    return PostgresBackend(parsed.set(drivername="postgresql+psycopg", database=None))

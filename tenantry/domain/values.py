@@ -1,0 +1,238 @@
+"""Leaf values: coercion to the field's Python type, emptiness, and LIKE patterns.
+
+Shared by the parser (which coerces once), the SQL compiler and the Python
+evaluator, so that both back ends see exactly the same values and patterns.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from tenantry.domain.operators import COMPARISONS, HIERARCHY, LIKES, Operator
+from tenantry.domain.schema import FieldSchema, FieldType
+
+_END_OF_DAY = time(23, 59, 59)
+
+LIKE_ESCAPE = "\\"
+"""The escape character of every LIKE pattern (SQLite has no default one)."""
+
+
+class ValueProblem(ValueError):
+    """A leaf value does not fit its field or operator; the parser adds the term to the message."""
+
+
+def is_empty(field_type: FieldType, value: Any) -> bool:
+    """Whether ``value`` means "no value" for a field of this type.
+
+    ``None`` and ``False`` always do (``False`` is Odoo's NULL); for char, text
+    and selection fields ``''`` does too, as an empty string and NULL are the
+    same to a user. Note ``0`` is a value: the checks use ``is``, not ``==``.
+    """
+    if value is None or value is False:
+        return True
+    return field_type.is_string and value == ""
+
+
+def split_empty(field_type: FieldType, values: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+    """The non-empty ``values`` (deduplicated, in order) and whether any value was empty.
+
+    When an empty value is present, the stored value that also means "empty"
+    is kept among the values: ``''`` for strings (NULL and ``''`` are one thing
+    to a user, so ``in [False]`` matches both) and ``False`` for booleans.
+    """
+    present = tuple(dict.fromkeys(v for v in values if not is_empty(field_type, v)))
+    has_empty = any(is_empty(field_type, v) for v in values)
+    if has_empty and field_type.is_string:
+        present = (*present, "")
+    elif has_empty and field_type is FieldType.BOOLEAN:
+        present = (*present, False)
+    return present, has_empty
+
+
+def coerce(field: FieldSchema, operator: Operator, value: Any) -> Any:
+    """``value`` converted for a leaf ``(field, operator, value)``; raises :class:`ValueProblem`.
+
+    Lists become tuples of coerced items; dates given as strings become ``date``
+    or ``datetime`` objects; a 10-character date compared with a datetime field
+    means the end of that day for ``>`` and ``<=`` and its start otherwise, so
+    ``('d', '>', '2024-01-31')`` skips the whole 31st.
+    """
+    if operator in (Operator.IN, Operator.NOT_IN):
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueProblem(f"operator {operator.value!r} needs a list of values")
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return tuple(_scalar(field, operator, item) for item in items)
+    if operator in LIKES:
+        return _pattern_value(field, operator, value)
+    if operator in HIERARCHY:
+        return _hierarchy_value(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        raise ValueProblem(f"operator {operator.value!r} needs a single value, not a list")
+    return _scalar(field, operator, value)
+
+
+def _scalar(field: FieldSchema, operator: Operator, value: Any) -> Any:
+    kind = field.type
+    if value is None or value is False:
+        if kind is FieldType.BOOLEAN:
+            return False
+        return None if operator in COMPARISONS else value
+    if kind.is_relational:
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return value  # an id, or a name to search on the comodel
+        raise ValueProblem(f"expected a record id or a name, got {value!r}")
+    converter = _CONVERTERS.get(kind)
+    if converter is None:
+        raise ValueProblem(f"{kind.value} fields can only be compared with False")
+    try:
+        return converter(value, operator)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueProblem(f"{value!r} is not a valid {kind.value} value") from exc
+
+
+def _to_int(value: Any, _op: Operator) -> int | float:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        return int(value)
+    raise TypeError(value)
+
+
+def _to_float(value: Any, _op: Operator) -> float:
+    if isinstance(value, int | float | str):
+        return float(value)
+    raise TypeError(value)
+
+
+def _to_bool(value: Any, _op: Operator) -> bool:
+    if isinstance(value, bool | int):
+        return bool(value)
+    raise TypeError(value)
+
+
+def _to_str(value: Any, _op: Operator) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(value)
+
+
+def _to_date(value: Any, _op: Operator) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10]) if len(value) > 10 else date.fromisoformat(value)
+    raise TypeError(value)
+
+
+def _to_datetime(value: Any, operator: Operator) -> datetime:
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)  # stored datetimes are naive UTC
+    if isinstance(value, date):
+        day_time = _END_OF_DAY if operator in (Operator.GT, Operator.LE) else time.min
+        return datetime.combine(value, day_time)
+    raise TypeError(value)
+
+
+_CONVERTERS = {
+    FieldType.INTEGER: _to_int,
+    FieldType.FLOAT: _to_float,
+    FieldType.BOOLEAN: _to_bool,
+    FieldType.CHAR: _to_str,
+    FieldType.TEXT: _to_str,
+    FieldType.SELECTION: _to_str,
+    FieldType.DATE: _to_date,
+    FieldType.DATETIME: _to_datetime,
+}
+
+LIKE_TYPES = frozenset(
+    {
+        FieldType.CHAR,
+        FieldType.TEXT,
+        FieldType.SELECTION,
+        FieldType.INTEGER,
+        FieldType.DATE,
+        FieldType.MANY2ONE,
+        FieldType.ONE2MANY,
+        FieldType.MANY2MANY,
+    }
+)
+"""Field types LIKE works on. Relational ones search the comodel by name; integer
+and date columns are matched on their text, which all back ends spell alike."""
+
+
+def _pattern_value(field: FieldSchema, operator: Operator, value: Any) -> str | None:
+    if field.type not in LIKE_TYPES:
+        raise ValueProblem(f"operator {operator.value!r} is not supported on {field.type} fields")
+    if value is None or value is False:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | date) and not isinstance(value, bool):
+        return like_text(value)
+    raise ValueProblem(f"operator {operator.value!r} needs a string, got {value!r}")
+
+
+def _hierarchy_value(value: Any) -> tuple[int | str, ...]:
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[int | str] = []
+    for item in items:
+        if item is None or item is False or item == 0:
+            continue
+        if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
+            out.append(item)
+        else:
+            raise ValueProblem(f"expected record ids or names, got {item!r}")
+    return tuple(out)
+
+
+def like_pattern(operator: Operator, value: str) -> str:
+    """The SQL LIKE pattern for ``(f, operator, value)``.
+
+    ``like``/``ilike`` (and their negations) look for ``value`` anywhere:
+    ``%value%``; ``=like``/``=ilike`` use ``value`` as the whole pattern. The
+    value's own ``%`` and ``_`` stay wildcards and ``\\`` escapes them, as in
+    Odoo. A trailing lone ``\\`` would escape nothing (PostgreSQL rejects it),
+    so it is doubled to mean a literal backslash everywhere.
+    """
+    pattern = value if operator in (Operator.EQ_LIKE, Operator.EQ_ILIKE) else f"%{value}%"
+    trailing = len(pattern) - len(pattern.rstrip(LIKE_ESCAPE))
+    return pattern + LIKE_ESCAPE if trailing % 2 else pattern
+
+
+@functools.lru_cache(maxsize=512)
+def like_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """A regular expression that full-matches what SQL ``LIKE pattern ESCAPE '\\'`` does."""
+    if ignore_case:
+        pattern = pattern.lower()
+    parts: list[str] = []
+    chars = iter(pattern)
+    for char in chars:
+        if char == LIKE_ESCAPE:
+            parts.append(re.escape(next(chars, LIKE_ESCAPE)))
+        elif char == "%":
+            parts.append(".*")
+        elif char == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def like_text(value: Any) -> str:
+    """The text a column value is matched on by LIKE (what ``CAST(col AS VARCHAR)`` gives)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,1 @@
+from . import extension  # noqa: F401
