@@ -3,8 +3,8 @@
 A command reads like this::
 
     @app.command()
-    def drop(name: DbName, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
-        with open_instance(db_url, addons_path) as inst, step(f"Dropping {name!r}", f"Dropped {name!r}"):
+    def drop(name: DbName, db_url: DbUrl = DEFAULT_URL) -> None:
+        with open_instance(db_url) as inst, step(f"Dropping {name!r}", f"Dropped {name!r}"):
             inst.drop_database(name)
 
 Inside ``open_instance`` a user's mistake (any ``TenantryError``, an unreachable
@@ -23,7 +23,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tenantry.exceptions import TenantryError
 from tenantry.instance import DEFAULT_URL, Instance
@@ -33,6 +34,7 @@ __all__ = [
     "AddonsPathOpt",
     "DbName",
     "DbUrl",
+    "display_url",
     "err_console",
     "fail",
     "open_instance",
@@ -69,6 +71,16 @@ def out_console() -> Console:
 def err_console() -> Console:
     """Rich console on the current stderr (progress, messages, errors)."""
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def display_url(url: str) -> str:
+    """``url`` with any password masked, for messages."""
+    if url.startswith("sqlite:"):
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def split_list(value: str | None) -> list[str]:
@@ -111,7 +123,7 @@ def _probe(inst: Instance) -> None:
         inst.list_databases()
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        fail(f"Cannot reach the database server of {inst.storage!r}: {reason}")
+        fail(f"Cannot reach the database server {display_url(inst.url)}: {reason}")
 
 
 @contextmanager
@@ -124,8 +136,10 @@ def step(label: str, done: str, console: Console | None = None) -> Iterator[None
     console = console or err_console()
     started = time.monotonic()
     if console.is_terminal and not console.is_dumb_terminal:
-        columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
+        spinner, text = SpinnerColumn(), TextColumn("{task.description}", markup=False)
+        with Progress(
+            spinner, text, TimeElapsedColumn(), console=console, transient=True
+        ) as progress:
             progress.add_task(label, total=None)
             yield
         elapsed = time.monotonic() - started

@@ -18,7 +18,9 @@ from tenantry.cli._common import (
     step,
 )
 
-app = typer.Typer(name="db", help="Create, list, copy, back up and drop databases.", no_args_is_help=True)
+app = typer.Typer(
+    name="db", help="Create, list, copy, back up and drop databases.", no_args_is_help=True
+)
 
 DumpFile = Annotated[Path, typer.Argument(help="Backup file.", show_default=False)]
 
@@ -27,10 +29,13 @@ DumpFile = Annotated[Path, typer.Argument(help="Backup file.", show_default=Fals
 def create(
     name: DbName,
     modules: Annotated[
-        str, typer.Option("--modules", "-m", help="Addons to install besides base, comma-separated.")
+        str,
+        typer.Option("--modules", "-m", help="Addons to install besides base, comma-separated."),
     ] = "",
     demo: Annotated[bool, typer.Option("--demo", help="Load demo data.")] = False,
-    admin_password: Annotated[str, typer.Option("--admin-password", help="Password of the admin user.")] = "admin",
+    admin_password: Annotated[
+        str, typer.Option("--admin-password", help="Password of the admin user.")
+    ] = "admin",
     login: Annotated[str, typer.Option("--login", help="Login of the admin user.")] = "admin",
     lang: Annotated[str, typer.Option("--lang", help="Language of the admin user.")] = "en_US",
     country: Annotated[
@@ -67,7 +72,10 @@ def list_(
 @app.command()
 def drop(name: DbName, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
     """Drop a database and everything in it."""
-    with open_instance(db_url, addons_path) as inst, step(f"Dropping {name!r}", f"Dropped database {name!r}"):
+    with (
+        open_instance(db_url, addons_path) as inst,
+        step(f"Dropping {name!r}", f"Dropped database {name!r}"),
+    ):
         inst.drop_database(name)
 
 
@@ -79,8 +87,9 @@ def duplicate(
     addons_path: AddonsPathOpt = None,
 ) -> None:
     """Copy a database to a new one (with its own identity)."""
-    with open_instance(db_url, addons_path) as inst, step(
-        f"Copying {src!r} to {dst!r}", f"Copied {src!r} to {dst!r}"
+    with (
+        open_instance(db_url, addons_path) as inst,
+        step(f"Copying {src!r} to {dst!r}", f"Copied {src!r} to {dst!r}"),
     ):
         inst.duplicate_database(src, dst)
 
@@ -90,7 +99,10 @@ def dump(
     name: DbName, file: DumpFile, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None
 ) -> None:
     """Write a backup of a database to FILE."""
-    with open_instance(db_url, addons_path) as inst, step(f"Dumping {name!r}", f"Dumped {name!r} to {file}"):
+    with (
+        open_instance(db_url, addons_path) as inst,
+        step(f"Dumping {name!r}", f"Dumped {name!r} to {file}"),
+    ):
         inst.dump_database(name, file)
 
 
@@ -105,8 +117,9 @@ def restore(
     addons_path: AddonsPathOpt = None,
 ) -> None:
     """Create a database from a backup made by `db dump` on the same backend."""
-    with open_instance(db_url, addons_path) as inst, step(
-        f"Restoring {name!r} from {file}", f"Restored {name!r} from {file}"
+    with (
+        open_instance(db_url, addons_path) as inst,
+        step(f"Restoring {name!r} from {file}", f"Restored {name!r} from {file}"),
     ):
         inst.restore_database(name, file, copy=copy)
 

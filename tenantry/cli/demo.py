@@ -1,0 +1,56 @@
+"""``tenantry demo``: a ``demo`` database with ``sale_demo``, and a tour of what is in it."""
+
+from __future__ import annotations
+
+from tenantry.cli import _tour
+from tenantry.cli._common import (
+    DEFAULT_URL,
+    AddonsPathOpt,
+    DbUrl,
+    display_url,
+    err_console,
+    open_instance,
+    out_console,
+    step,
+)
+from tenantry.instance import Instance
+from tenantry.orm import BaseModel
+
+DEMO_DB = "demo"
+DEMO_MODULES = ("sale_demo",)
+
+
+def demo(db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
+    """Set up the `demo` database (reused when it exists) and print a tour of it."""
+    with open_instance(db_url, addons_path) as inst:
+        ensure_demo_database(inst)
+        with inst.env(DEMO_DB) as env:
+            tables, searches = _tour.collect(env)
+        console = out_console()
+        where = f"Database {DEMO_DB!r} on {display_url(db_url)}"
+        console.print(f"{where} (login admin / admin)", markup=False)
+        console.print()
+        _tour.render(console, tables, searches)
+        console.print()
+        hint = f"tenantry shell {DEMO_DB} --db-url {display_url(db_url)}"
+        console.print(f"Explore it yourself: {hint}", markup=False)
+
+
+def ensure_demo_database(inst: Instance) -> None:
+    """Create the demo database, or complete the existing one with the demo addons."""
+    if not inst.exists(DEMO_DB):
+        with step(f"Creating database {DEMO_DB!r} with demo data", f"Created database {DEMO_DB!r}"):
+            inst.create_database(DEMO_DB, DEMO_MODULES, admin_password="admin", demo=True)
+        return
+    with inst.env(DEMO_DB) as env:
+        missing = [m for m in DEMO_MODULES if not _installed(env["ir.module.module"], m)]
+    if missing:
+        names = ", ".join(missing)
+        with step(f"Installing {names} in {DEMO_DB!r}", f"Installed {names} in {DEMO_DB!r}"):
+            inst.install_modules(DEMO_DB, missing, demo=True)
+    else:
+        err_console().print(f"Reusing database {DEMO_DB!r}", markup=False)
+
+
+def _installed(modules: BaseModel, name: str) -> bool:
+    return bool(modules.search_count([("name", "=", name), ("state", "=", "installed")]))
