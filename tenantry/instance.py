@@ -33,6 +33,7 @@ from tenantry.orm.access import AccessPolicy, OpenPolicy
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.fields import Datetime
 from tenantry.orm.registry import Registry
+from tenantry.orm.schema import drop_schema
 
 DEFAULT_URL = "sqlite:///./tenantry-data"
 
@@ -52,7 +53,7 @@ class Instance:
         self.addons_path = AddonsPath(addons_path)
         self.registries = Registries(self.addons_path)
         self.modules = ModuleManager(self.registries)
-        self.modules.listeners.append(self._remember_registry)
+        self.modules.listeners.append(self._modules_changed)
         self._db_registries: dict[str, Registry] = {}
         self._lock = threading.Lock()
 
@@ -223,19 +224,26 @@ class Instance:
             raise UserError("No addon given")
         with self._module_transaction(db) as conn:
             registry: Registry = getattr(self.modules, operation)(conn, db, names, **kwargs)
+        self.modules.changed(db, registry)
+
+    def _modules_changed(self, db: str, registry: Registry) -> None:
+        """After an addon change committed: finish it on SQLite, then use the new registry."""
+        if self.storage.dialect == "sqlite":
+            with self._module_transaction(db, foreign_keys=False) as conn:
+                drop_schema(conn, keep=registry)
         self._remember_registry(db, registry)
 
     @contextmanager
-    def _module_transaction(self, db: str) -> Iterator[Connection]:
+    def _module_transaction(self, db: str, foreign_keys: bool = True) -> Iterator[Connection]:
         """One transaction for an addon change.
 
-        SQLite can only rebuild tables with foreign-key enforcement off, and that
-        switch only works outside a transaction; the foreign keys are checked
-        before the commit instead (SQLite's documented procedure).
+        SQLite can only rebuild tables (to drop columns) with foreign-key enforcement
+        off, and that switch only works outside a transaction; the foreign keys are
+        checked before the commit instead (SQLite's documented procedure).
         """
         engine = self.storage.engine(db)
         with engine.connect() as conn:
-            sqlite = conn.dialect.name == "sqlite"
+            sqlite = conn.dialect.name == "sqlite" and not foreign_keys
             raw: Any = conn.connection.driver_connection if sqlite else None
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=OFF")

@@ -7,6 +7,15 @@
   which every database the test created is dropped afterwards.
 - ``storage``: a :class:`tenantry.db.Storage` on ``db_url``, closed afterwards.
 - ``fresh_engine``: the engine of an empty database ``t`` created through ``storage``.
+
+ORM-level fixtures share one :class:`tenantry.Instance` per backend for the whole session
+(with the test addons of ``tests/fixture_addons`` mounted); their databases are named
+``s-...`` and survive the per-test clean-up of ``db_url``:
+
+- ``instance``: that instance, once per backend;
+- ``template``: a database with base, the test addons and sale_demo with demo data;
+- ``env``: a superuser environment on the template, rolled back after the test;
+- ``fresh_db``: a committed copy of the template, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -21,9 +30,15 @@ from sqlalchemy import Engine
 
 from tenantry.db import Storage
 from tenantry.db.pgtools import find_pg_binary
+from tenantry.instance import Instance
+from tenantry.orm.environment import Environment
 from tenantry.testing import PostgresCluster, shared_cluster
+from tests.helpers import FIXTURE_ADDONS, rollback_env
 
 _CLUSTER_DATABASES = ("postgres", "template0", "template1")
+SESSION_PREFIX = "s-"
+"""Databases of the session instances: kept across tests, removed with the cluster."""
+TEMPLATE = f"{SESSION_PREFIX}tpl-orm"
 
 
 @pytest.fixture(scope="session")
@@ -73,8 +88,8 @@ def _drop_test_databases(cluster: PostgresCluster) -> None:
         names = [
             row[0]
             for row in conn.execute(
-                "SELECT datname FROM pg_database WHERE NOT (datname = ANY(%s))",
-                [list(_CLUSTER_DATABASES)],
+                "SELECT datname FROM pg_database WHERE NOT (datname = ANY(%s)) AND datname NOT LIKE %s",
+                [list(_CLUSTER_DATABASES), SESSION_PREFIX + "%"],
             )
         ]
         for name in names:
@@ -84,3 +99,66 @@ def _drop_test_databases(cluster: PostgresCluster) -> None:
                 [name],
             )
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def _instances() -> Iterator[dict[str, Instance]]:
+    cache: dict[str, Instance] = {}
+    yield cache
+    for inst in cache.values():
+        inst.close()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def instance(
+    request: pytest.FixtureRequest,
+    _instances: dict[str, Instance],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Instance:
+    backend: str = request.param
+    inst = _instances.get(backend)
+    if inst is None:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('session') / 'data'}"
+        else:
+            url = request.getfixturevalue("pg_cluster").url
+        inst = Instance(url, addons_path=[FIXTURE_ADDONS])
+        _instances[backend] = inst
+    return inst
+
+
+@pytest.fixture
+def template(instance: Instance) -> str:
+    """A database with base, the test addons and sale_demo with demo data (made once)."""
+    if not instance.exists(TEMPLATE):
+        instance.create_database(TEMPLATE, modules=["test_orm_ext", "sale_demo"], demo=True)
+    return TEMPLATE
+
+
+@pytest.fixture
+def env(instance: Instance, template: str) -> Iterator[Environment]:
+    """A superuser environment on the template, rolled back after the test."""
+    with rollback_env(instance, template) as env:
+        yield env
+
+
+@pytest.fixture
+def fresh_db(instance: Instance, template: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A committed copy of the template, dropped afterwards."""
+    name = session_db_name(request)
+    if instance.exists(name):
+        instance.drop_database(name)
+    instance.duplicate_database(template, name)
+    yield name
+    if instance.exists(name):
+        instance.drop_database(name)
+
+
+def session_db_name(request: pytest.FixtureRequest, kind: str = "t") -> str:
+    """A database name unique to the test, kept out of the ``db_url`` clean-up."""
+    return f"{SESSION_PREFIX}{kind}-{abs(hash(request.node.nodeid)) % 10**8}"

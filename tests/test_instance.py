@@ -9,9 +9,6 @@ import pytest
 from tenantry import Instance
 from tenantry.exceptions import MissingError, UserError, ValidationError
 from tenantry.security.passwords import verify_password
-from tests.orm.conftest import _instances, fresh_db, instance, template
-
-__all__ = ["_instances", "fresh_db", "instance", "template"]
 
 
 def _uuid(instance: Instance, db: str) -> str:

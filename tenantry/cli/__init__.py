@@ -32,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold passwords
 )
+# One line per command group; `serve` and `security` will join them here.
 app.add_typer(db.app)
 app.add_typer(module.app)
 app.command()(shell)
@@ -48,9 +49,7 @@ def _print_version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version."
-        ),
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """Multi-tenant business platform: databases, addons, shell and demo."""

@@ -65,12 +65,12 @@ DbName = Annotated[str, typer.Argument(help="Database name.", show_default=False
 
 def out_console() -> Console:
     """Rich console on the current stdout (results)."""
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)
 
 
 def err_console() -> Console:
     """Rich console on the current stderr (progress, messages, errors)."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def display_url(url: str) -> str:
@@ -137,9 +137,7 @@ def step(label: str, done: str, console: Console | None = None) -> Iterator[None
     started = time.monotonic()
     if console.is_terminal and not console.is_dumb_terminal:
         spinner, text = SpinnerColumn(), TextColumn("{task.description}", markup=False)
-        with Progress(
-            spinner, text, TimeElapsedColumn(), console=console, transient=True
-        ) as progress:
+        with Progress(spinner, text, TimeElapsedColumn(), console=console, transient=True) as progress:
             progress.add_task(label, total=None)
             yield
         elapsed = time.monotonic() - started

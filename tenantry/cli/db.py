@@ -18,9 +18,7 @@ from tenantry.cli._common import (
     step,
 )
 
-app = typer.Typer(
-    name="db", help="Create, list, copy, back up and drop databases.", no_args_is_help=True
-)
+app = typer.Typer(name="db", help="Create, list, copy, back up and drop databases.", no_args_is_help=True)
 
 DumpFile = Annotated[Path, typer.Argument(help="Backup file.", show_default=False)]
 
@@ -48,9 +46,7 @@ def create(
     wanted = split_list(modules)
     label = f"database {name!r}" + (f" with {', '.join(wanted)}" if wanted else "")
     with open_instance(db_url, addons_path) as inst, step(f"Creating {label}", f"Created {label}"):
-        inst.create_database(
-            name, wanted, admin_password, demo, login=login, lang=lang, country_code=country
-        )
+        inst.create_database(name, wanted, admin_password, demo, login=login, lang=lang, country_code=country)
 
 
 @app.command("list")

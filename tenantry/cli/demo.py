@@ -21,19 +21,19 @@ DEMO_MODULES = ("sale_demo",)
 
 
 def demo(db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
-    """Set up the `demo` database (reused when it exists) and print a tour of it."""
+    """Create (or reuse) the `demo` database and print a tour of it."""
     with open_instance(db_url, addons_path) as inst:
         ensure_demo_database(inst)
         with inst.env(DEMO_DB) as env:
             tables, searches = _tour.collect(env)
         console = out_console()
         where = f"Database {DEMO_DB!r} on {display_url(db_url)}"
-        console.print(f"{where} (login admin / admin)", markup=False)
+        console.print(f"{where} (login admin / admin)", markup=False, soft_wrap=True)
         console.print()
         _tour.render(console, tables, searches)
         console.print()
         hint = f"tenantry shell {DEMO_DB} --db-url {display_url(db_url)}"
-        console.print(f"Explore it yourself: {hint}", markup=False)
+        console.print(f"Explore it yourself: {hint}", markup=False, soft_wrap=True)
 
 
 def ensure_demo_database(inst: Instance) -> None:

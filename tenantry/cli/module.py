@@ -8,9 +8,7 @@ import typer
 
 from tenantry.cli._common import DEFAULT_URL, AddonsPathOpt, DbName, DbUrl, open_instance, step
 
-app = typer.Typer(
-    name="module", help="Install, upgrade and uninstall addons.", no_args_is_help=True
-)
+app = typer.Typer(name="module", help="Install, upgrade and uninstall addons.", no_args_is_help=True)
 
 Modules = Annotated[list[str], typer.Argument(help="Addon names.", show_default=False)]
 

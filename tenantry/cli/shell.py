@@ -37,7 +37,7 @@ One transaction: leaving with Ctrl-D or exit() commits it, exit(1) rolls it back
 
 
 def shell(db: DbName, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
-    """Python with `env` on DB; runs the script piped on stdin, if any.
+    """Python with `env` on DB (runs the script piped on stdin, if any).
 
     Changes are committed at the end, rolled back if the script fails.
     """
@@ -46,10 +46,8 @@ def shell(db: DbName, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = 
         try:
             with inst.env(db) as env:
                 namespace = {"env": env, "inst": inst, "tenantry": tenantry}
-                if sys.stdin.isatty():
-                    code_ = _interact(namespace, db, inst)
-                else:
-                    code_ = _run_script(namespace)
+                interactive = sys.stdin.isatty()
+                code_ = _interact(namespace, db, inst) if interactive else _run_script(namespace)
                 if code_:
                     raise _Abort
         except _Abort:

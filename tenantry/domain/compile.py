@@ -103,7 +103,7 @@ class _Compiler:
 
     # -- scalar columns (and many2one, a column of ids) -------------------------------
 
-    def column(self, field: FieldSchema, table: FromClause) -> ColumnElement[Any]:
+    def _column(self, field: FieldSchema, table: FromClause) -> ColumnElement[Any]:
         """The SQL value of a stored field; for company-dependent fields, the current
         company's entry of the JSON column (NULL without a company or entry)."""
         assert field.column is not None
@@ -116,18 +116,16 @@ class _Compiler:
         element = column[str(self._ctx.company_id)]
         return getattr(element, extract)()  # type: ignore[no-any-return]
 
-    def _equal(self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf) -> Expression:
+    def _equal(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         return self._membership(field, table, (leaf.value,), positive=True)
 
-    def _not_equal(
-        self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf
-    ) -> Expression:
+    def _not_equal(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         return self._membership(field, table, (leaf.value,), positive=False)
 
-    def _in(self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf) -> Expression:
+    def _in(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         return self._membership(field, table, leaf.value, positive=True)
 
-    def _not_in(self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf) -> Expression:
+    def _not_in(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         return self._membership(field, table, leaf.value, positive=False)
 
     def _membership(
@@ -135,7 +133,7 @@ class _Compiler:
     ) -> Expression:
         """``f in values`` (or ``not in``) where empty values (False, None, and ''
         for strings) stand for NULL, and for strings also match ''."""
-        column = self.column(field, table)
+        column = self._column(field, table)
         present, has_null = split_empty(field.type, values)
         present = tuple(_sql_value(field, value) for value in present)
         test: Expression | None = None
@@ -154,12 +152,12 @@ class _Compiler:
         assert test is not None
         return sa.or_(test, column.is_(None))
 
-    def _compare(self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf) -> Expression:
-        column = self.column(field, table)
+    def _compare(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
+        column = self._column(field, table)
         return COMPARE[leaf.operator](column, _sql_value(field, leaf.value))  # type: ignore[no-any-return]
 
-    def _like(self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf) -> Expression:
-        column = self.column(field, table)
+    def _like(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
+        column = self._column(field, table)
         if not field.type.is_string:
             column = sa.cast(column, sa.String())  # integers and dates match on their text
         pattern = like_pattern(leaf.operator, leaf.value)
@@ -176,17 +174,17 @@ class _Compiler:
     # -- relations ------------------------------------------------------------------------
 
     def _many2one_any(
-        self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf
+        self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf
     ) -> Expression:
         # Archived targets count: a many2one sub-search has no active filter.
         targets = self._sub_select(field, leaf.value, active_test=False)
-        column = self.column(field, table)
+        column = self._column(field, table)
         if leaf.operator is Operator.ANY:
             return column.in_(targets)
         return sa.or_(column.not_in(targets), column.is_(None))
 
     def _x2many_any(
-        self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf
+        self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf
     ) -> Expression:
         active_test = self._ctx.active_test
         if field.type is FieldType.ONE2MANY:
@@ -196,14 +194,10 @@ class _Compiler:
 
             test = self._one2many(field, model, table, matching)
         else:
-            test = self._related(
-                field, model, table, self._sub_select(field, leaf.value, active_test)
-            )
+            test = self._related(field, model, table, self._sub_select(field, leaf.value, active_test))
         return test if leaf.operator is Operator.ANY else sa.not_(test)
 
-    def _x2many_in(
-        self, field: FieldSchema, model: Any, table: FromClause, leaf: Leaf
-    ) -> Expression:
+    def _x2many_in(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         """x2many against ids (and False = "no related record"), on the stored
         relation itself: no active filter, as in Odoo."""
         values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
@@ -255,7 +249,7 @@ class _Compiler:
         """
         comodel = comodel_of(field, self._schema)
         lines = comodel.table.alias()
-        inverse = self.column(comodel.fields[field.inverse_name or ""], lines)
+        inverse = self._column(comodel.fields[field.inverse_name or ""], lines)
         where = [inverse.is_not(None), *conditions(lines)]
         return table.c[_id_column(model)].in_(sa.select(inverse).where(*where))
 
@@ -275,7 +269,7 @@ class _Compiler:
         conditions = [self.node(sub, comodel, alias)]
         active = active_field(comodel) if active_test else None
         if active is not None:
-            conditions.append(self.column(active, alias) == sa.true())
+            conditions.append(self._column(active, alias) == sa.true())
         extra = self._extra(comodel)
         if extra is not None:
             sudo = _Compiler(self._schema, self._ctx, sudo=True)
@@ -287,15 +281,13 @@ class _Compiler:
 
     # -- hierarchies ---------------------------------------------------------------------
 
-    def _hierarchy(
-        self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf
-    ) -> Expression:
+    def _hierarchy(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         tree = hierarchy_of(model, field, self._schema)
         ids = self._tree_ids(tree.model, tree.parent, leaf.operator, leaf.value)
         if tree.on_record:
             return table.c[_id_column(model)].in_(ids)
         if field.type is FieldType.MANY2ONE:
-            return self.column(field, table).in_(ids)
+            return self._column(field, table).in_(ids)
         return self._related(field, model, table, ids)
 
     def _tree_ids(
@@ -314,17 +306,13 @@ class _Compiler:
         for name in (seed for seed in seeds if isinstance(seed, str)):
             by_name = Leaf((model.rec_name,), Operator.ILIKE, name)
             conditions.append(sudo.node(normalize(by_name, model, self._schema), model, start))
-        tree = (
-            sa.select(start.c[id_name].label("id")).where(sa.or_(*conditions)).cte(recursive=True)
-        )
+        tree = sa.select(start.c[id_name].label("id")).where(sa.or_(*conditions)).cte(recursive=True)
         step = model.table.alias()
         parent_column = step.c[parent.column or ""]
         if operator is Operator.CHILD_OF:
             walk = sa.select(step.c[id_name]).where(parent_column == tree.c.id)
         else:
-            walk = sa.select(parent_column).where(
-                step.c[id_name] == tree.c.id, parent_column.is_not(None)
-            )
+            walk = sa.select(parent_column).where(step.c[id_name] == tree.c.id, parent_column.is_not(None))
         # UNION (not UNION ALL) also ends the walk on a cycle in the data.
         tree = tree.union(walk)
         return sa.select(tree.c.id)
@@ -386,8 +374,7 @@ _SCALAR: dict[Operator, _Handler] = {
 
 _LEAF_HANDLERS: dict[str, dict[Operator, _Handler]] = {
     "scalar": _SCALAR,
-    "many2one": _SCALAR
-    | {Operator.ANY: _Compiler._many2one_any, Operator.NOT_ANY: _Compiler._many2one_any},
+    "many2one": _SCALAR | {Operator.ANY: _Compiler._many2one_any, Operator.NOT_ANY: _Compiler._many2one_any},
     "x2many": {
         Operator.EQ: _Compiler._x2many_in,
         Operator.NE: _Compiler._x2many_in,

@@ -44,17 +44,39 @@ def evaluate(
 ) -> set[int]:
     """The ids among ``ids`` (existing records of ``model``) that match ``node``."""
     normalized = normalize(node, model, schema)
+    if ctx.check_field is not None:
+        # Up front, not leaf by leaf: a leaf skipped because nothing is left to
+        # filter must still refuse a field the user may not read, as SQL does.
+        _check_fields(normalized, model, schema, ctx.check_field)
     return _Evaluator(schema, reader, ctx).node(normalized, model, set(ids))
 
 
+def _check_fields(
+    node: Domain,
+    model: ModelSchema,
+    schema: Schema,
+    check: Callable[[ModelSchema, FieldSchema], None],
+) -> None:
+    """Call ``check`` for every field of ``node`` (sub-domains included), in order."""
+    if isinstance(node, And | Or):
+        for child in node.children:
+            _check_fields(child, model, schema, check)
+    elif isinstance(node, Not):
+        _check_fields(node.child, model, schema, check)
+    elif isinstance(node, Leaf):
+        field = model.fields[node.field_name]
+        check(model, field)
+        if node.operator in (Operator.ANY, Operator.NOT_ANY):
+            _check_fields(node.value, comodel_of(field, schema), schema, check)
+
+
 class _Evaluator:
-    """Mirrors the compiler handler for handler; ``sudo`` serves extra domains (rules)."""
+    """Mirrors the compiler handler for handler; ``sudo`` serves extra domains (rules),
+    which are not subject to rules themselves."""
 
     __slots__ = ("_ctx", "_reader", "_schema", "_sudo")
 
-    def __init__(
-        self, schema: Schema, reader: Reader, ctx: CompileContext, sudo: bool = False
-    ) -> None:
+    def __init__(self, schema: Schema, reader: Reader, ctx: CompileContext, sudo: bool = False) -> None:
         self._schema = schema
         self._reader = reader
         self._ctx = ctx
@@ -86,8 +108,6 @@ class _Evaluator:
 
     def _leaf(self, leaf: Leaf, model: ModelSchema, ids: Ids) -> Ids:
         field = model.fields[leaf.field_name]
-        if not self._sudo and self._ctx.check_field is not None:
-            self._ctx.check_field(model, field)
         kind = "x2many" if field.type.is_x2many else "scalar"
         handler = _LEAF_HANDLERS[kind].get(leaf.operator)
         if handler is None:
@@ -97,16 +117,12 @@ class _Evaluator:
             )
         return handler(self, field, model, ids, leaf)
 
-    def values(
-        self, model: ModelSchema, ids: Collection[int], field: FieldSchema
-    ) -> Mapping[int, Any]:
+    def values(self, model: ModelSchema, ids: Collection[int], field: FieldSchema) -> Mapping[int, Any]:
         if field.name == "id":
             return {record_id: record_id for record_id in ids}
         return self._reader.values(model.name, sorted(ids), field.name)
 
-    def _filter(
-        self, field: FieldSchema, model: ModelSchema, ids: Ids, test: Callable[[Any], bool]
-    ) -> Ids:
+    def _filter(self, field: FieldSchema, model: ModelSchema, ids: Ids, test: Callable[[Any], bool]) -> Ids:
         values = self.values(model, ids, field)
         return {record_id for record_id in ids if test(values.get(record_id))}
 
@@ -119,7 +135,7 @@ class _Evaluator:
         positive = not leaf.operator.is_negative
 
         def test(value: Any) -> bool:
-            hit = has_empty if value is None else value in wanted
+            hit = has_empty if value is None else bool(wanted) and value in wanted
             return hit == positive
 
         return self._filter(field, model, ids, test)
@@ -127,9 +143,7 @@ class _Evaluator:
     def _compare(self, field: FieldSchema, model: ModelSchema, ids: Ids, leaf: Leaf) -> Ids:
         compare = COMPARE[leaf.operator]
         # NULL never compares; '' and False are values here, as they are in SQL.
-        return self._filter(
-            field, model, ids, lambda v: v is not None and bool(compare(v, leaf.value))
-        )
+        return self._filter(field, model, ids, lambda v: v is not None and bool(compare(v, leaf.value)))
 
     def _like(self, field: FieldSchema, model: ModelSchema, ids: Ids, leaf: Leaf) -> Ids:
         ignore_case = leaf.operator in (Operator.ILIKE, Operator.NOT_ILIKE, Operator.EQ_ILIKE)
@@ -204,9 +218,7 @@ class _Evaluator:
         inside = self._in_tree(tree, leaf.operator, leaf.value, targets)
         return {i for i in ids if not inside.isdisjoint(values.get(i) or ())}
 
-    def _in_tree(
-        self, tree: Hierarchy, operator: Operator, seeds: tuple[Any, ...], candidates: Ids
-    ) -> Ids:
+    def _in_tree(self, tree: Hierarchy, operator: Operator, seeds: tuple[Any, ...], candidates: Ids) -> Ids:
         """The ``candidates`` that are seeds or descendants of seeds (``child_of``), or
         seeds or ancestors of seeds (``parent_of``), seeds being ids or names."""
         seed_ids = {seed for seed in seeds if not isinstance(seed, str)}

@@ -9,10 +9,10 @@ The rules, each an equation on domains (``~`` is ``'!'``)::
     (f =? False)             = TRUE
     (f =? v)                 = (f = v)
     (f in [])                = FALSE        (f not in [])  = TRUE
-    (f like '')              = TRUE         (f not like '') = FALSE   (and ilike)
+    (f like '')              = TRUE         (f not like '') = FALSE   any field, and ilike
     (f < None)               = FALSE        for every comparison operator
-    (m2o = 'name')           = (m2o any [(rec_name = 'name')])   and in/like/ilike...
-    (m2o != 'name')          = (m2o not any [(rec_name = 'name')])   NULLs included
+    (rel = 'name')           = (rel any [(rec_name = 'name')])   rel: m2o or x2many; in, like...
+    (rel != 'name')          = (rel not any [(rec_name = 'name')])   so NULLs are included
     (f any FALSE)            = FALSE        (f not any FALSE) = TRUE
     (bool != True)           = (bool = False)   booleans only ever keep ``= True``/``= False``
     (f child_of [])          = FALSE
@@ -39,9 +39,7 @@ from tenantry.exceptions import ValidationError
 _NAME_OPERATORS = frozenset({Operator.EQ, Operator.NE, Operator.IN, Operator.NOT_IN}) | LIKES
 
 
-def normalize(
-    node: Domain, model: ModelSchema | None = None, schema: Schema | None = None
-) -> Domain:
+def normalize(node: Domain, model: ModelSchema | None = None, schema: Schema | None = None) -> Domain:
     """The normalized form of ``node`` (a parsed domain on ``model``). Idempotent.
 
     Without ``model`` and ``schema`` only the rules that hold for every field
@@ -56,14 +54,20 @@ def normalize(
 
 def extra_domain(ctx: CompileContext, model: ModelSchema, schema: Schema) -> Domain | None:
     """``ctx.extra_domain(model)`` (a node, or a raw list that is parsed), normalized;
-    None when there is none or it is ``TRUE``."""
+    None when there is none or it is ``TRUE``. Kept in ``ctx._memo``: a context
+    serves one environment, whose rules do not change while it lives."""
     if ctx.extra_domain is None:
         return None
+    key = ("extra_domain", model.name)
+    if key in ctx._memo:
+        return ctx._memo[key]  # type: ignore[no-any-return]
     extra = ctx.extra_domain(model)
-    if extra is None:
-        return None
-    node = normalize(extra if is_node(extra) else parse(extra, model, schema), model, schema)
-    return None if node == TRUE else node
+    node = None
+    if extra is not None:
+        node = normalize(extra if is_node(extra) else parse(extra, model, schema), model, schema)
+    result = None if node is None or node == TRUE else node
+    ctx._memo[key] = result
+    return result
 
 
 class _Normalizer:
@@ -141,11 +145,7 @@ class _Normalizer:
                 return FALSE
             value = ""
         if field is not None and model is not None:
-            if (
-                field.type.is_relational
-                and operator in _NAME_OPERATORS
-                and _by_name(operator, value)
-            ):
+            if field.type.is_relational and operator in _NAME_OPERATORS and _by_name(operator, value):
                 return self._name_search(field, model, operator, value)
             if field.type is FieldType.BOOLEAN and operator in _NAME_OPERATORS - LIKES:
                 return _boolean(path, operator, value)
@@ -157,9 +157,7 @@ class _Normalizer:
             return FALSE
         return Leaf(path, operator, value)
 
-    def _name_search(
-        self, field: FieldSchema, model: ModelSchema, operator: Operator, value: Any
-    ) -> Domain:
+    def _name_search(self, field: FieldSchema, model: ModelSchema, operator: Operator, value: Any) -> Domain:
         """A relational field compared with names: a search on the comodel's ``rec_name``.
 
         Negative operators search the positive form and take the complement
@@ -195,10 +193,8 @@ def _by_name(operator: Operator, value: Any) -> bool:
 
 def _boolean(path: tuple[str, ...], operator: Operator, value: Any) -> Domain:
     """Boolean leaves reduced to ``= True`` / ``= False`` (where False includes NULL)."""
-    if operator in (Operator.EQ, Operator.NE):
-        wanted = {bool(value)}
-    else:
-        wanted = {bool(item) for item in value}
+    items = (value,) if operator in (Operator.EQ, Operator.NE) else value
+    wanted = {bool(item) for item in items}
     if operator.is_negative:
         wanted = {True, False} - wanted
     if len(wanted) == 2:

@@ -71,9 +71,7 @@ NEGATIONS: dict[Operator, Operator] = {
 }
 """``'!'`` over a leaf with the key operator is the leaf with the value operator."""
 
-_NEGATIVE = frozenset(
-    {Operator.NE, Operator.NOT_IN, Operator.NOT_LIKE, Operator.NOT_ILIKE, Operator.NOT_ANY}
-)
+_NEGATIVE = frozenset({Operator.NE, Operator.NOT_IN, Operator.NOT_LIKE, Operator.NOT_ILIKE, Operator.NOT_ANY})
 
 COMPARISONS = frozenset({Operator.LT, Operator.LE, Operator.GT, Operator.GE})
 """Ordering operators: plain comparisons that never match an empty value."""

@@ -185,9 +185,7 @@ def _names_in(value: Any) -> bool:
     return isinstance(value, tuple) and any(isinstance(item, str) for item in value)
 
 
-def _combine(
-    combinator: Any, kind: type[And | Or], parts: list[tuple[Domain, int]]
-) -> tuple[Domain, int]:
+def _combine(combinator: Any, kind: type[And | Or], parts: list[tuple[Domain, int]]) -> tuple[Domain, int]:
     """Combine ``parts`` and track the nesting depth of the (flattened) result."""
     node: Domain = combinator([part for part, _ in parts])
     if not isinstance(node, kind):

@@ -68,9 +68,7 @@ class _Helper:
 
     __slots__ = ("_call", "_members", "_name")
 
-    def __init__(
-        self, name: str, call: Callable[..., Any] | None = None, **members: _Helper
-    ) -> None:
+    def __init__(self, name: str, call: Callable[..., Any] | None = None, **members: _Helper) -> None:
         self._name = name
         self._call = call
         self._members = members
@@ -79,9 +77,7 @@ class _Helper:
         return f"<helper {self._name}>"
 
 
-_DATE_ATTRIBUTES = frozenset(
-    {"year", "month", "day", "weekday", "isoformat", "strftime", "replace"}
-)
+_DATE_ATTRIBUTES = frozenset({"year", "month", "day", "weekday", "isoformat", "strftime", "replace"})
 _DATETIME_ATTRIBUTES = _DATE_ATTRIBUTES | {"hour", "minute", "second", "date"}
 _TIMEDELTA_ATTRIBUTES = frozenset({"days", "seconds", "total_seconds"})
 
@@ -356,17 +352,9 @@ def _check_binary(kind: type[ast.operator], left: Any, right: Any) -> None:
         raise _Refused(f"integer larger than {MAX_INT_BITS} bits")
     if kind is ast.Mult:
         for sequence, count in ((left, right), (right, left)):
-            if (
-                isinstance(sequence, _SEQUENCES)
-                and _is_int(count)
-                and len(sequence) * count > MAX_SIZE
-            ):
+            if isinstance(sequence, _SEQUENCES) and _is_int(count) and len(sequence) * count > MAX_SIZE:
                 raise _Refused(f"value longer than {MAX_SIZE}")
-        if (
-            _is_int(left)
-            and _is_int(right)
-            and left.bit_length() + right.bit_length() > MAX_INT_BITS + 1
-        ):
+        if _is_int(left) and _is_int(right) and left.bit_length() + right.bit_length() > MAX_INT_BITS + 1:
             raise _Refused(f"integer larger than {MAX_INT_BITS} bits")
     if (
         kind is ast.Add

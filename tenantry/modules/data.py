@@ -56,10 +56,15 @@ class DataLoader:
         found = self.env["ir.model.data"]._lookup(module, name)
         if found is None:
             raise UserError(f"External ID not found in the system: {module}.{name}")
-        return found[1]
+        return int(found[1])
 
     def record(
-        self, xml_id: str, model: str, values: Mapping[str, Any], noupdate: bool, forcecreate: bool = True
+        self,
+        xml_id: str,
+        model: str,
+        values: Mapping[str, Any],
+        noupdate: bool,
+        forcecreate: bool = True,
     ) -> int | None:
         """Create or update the record ``xml_id``; returns its id."""
         module, name = self._qualify(xml_id)
@@ -71,9 +76,9 @@ class DataLoader:
             record = self.env[model].browse(res_id)
             if record.exists():
                 if self.mode == "update" and was_noupdate:
-                    return res_id
+                    return int(res_id)
                 record.write(values)
-                return res_id
+                return int(res_id)
             data._forget(module, name)
             if self.mode == "update" and not forcecreate:
                 return None
@@ -204,7 +209,9 @@ class DataLoader:
         if node.get("search") is not None:
             domain = safe_eval(node.get("search", ""), self._eval_names())
             found = self.env[field.comodel_name].search(domain)
-            return [(Command.SET, 0, found.ids)] if field.type.is_x2many else (found.ids[0] if found else False)
+            return (
+                [(Command.SET, 0, found.ids)] if field.type.is_x2many else (found.ids[0] if found else False)
+            )
         return _text_value(field, node.text or "")
 
     def _delete(self, path: Path, element: Element) -> None:

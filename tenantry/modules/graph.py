@@ -15,7 +15,7 @@ def resolve(names: Iterable[str], available: Mapping[str, Manifest]) -> list[Man
     The order is deterministic: among addons whose dependencies are met, by name.
     """
     wanted: dict[str, Manifest] = {}
-    stack = [(name, None) for name in sorted(set(names))]
+    stack: list[tuple[str, str | None]] = [(name, None) for name in sorted(set(names))]
     while stack:
         name, needed_by = stack.pop()
         if name in wanted:
@@ -30,9 +30,7 @@ def resolve(names: Iterable[str], available: Mapping[str, Manifest]) -> list[Man
     ordered: list[Manifest] = []
     done: set[str] = set()
     while len(ordered) < len(wanted):
-        ready = sorted(
-            n for n, m in wanted.items() if n not in done and all(d in done for d in m.depends)
-        )
+        ready = sorted(n for n, m in wanted.items() if n not in done and all(d in done for d in m.depends))
         if not ready:
             raise UserError(f"Addons form a dependency cycle: {_cycle(wanted, done)}")
         for name in ready:
@@ -65,5 +63,5 @@ def _cycle(wanted: Mapping[str, Manifest], done: set[str]) -> str:
     while True:
         nxt = sorted(pending[path[-1]])[0]
         if nxt in path:
-            return " -> ".join([*path[path.index(nxt):], nxt])
+            return " -> ".join([*path[path.index(nxt) :], nxt])
         path.append(nxt)

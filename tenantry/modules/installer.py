@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from tenantry.exceptions import UserError
 from tenantry.modules.data import DataLoader
@@ -22,7 +23,6 @@ from tenantry.orm.access import OpenPolicy
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema, sync_schema
-from sqlalchemy.engine import Connection
 
 MODULE_TABLE = "ir_module_module"
 
@@ -143,7 +143,11 @@ class ModuleManager:
     # -- uninstall -------------------------------------------------------------------------
 
     def uninstall(self, conn: Connection, dbname: str, names: Iterable[str]) -> Registry:
-        """Uninstall addons no other installed addon needs: drop their data, columns, tables."""
+        """Uninstall addons no other installed addon needs: drop their data, columns, tables.
+
+        On PostgreSQL everything happens in ``conn``'s transaction. On SQLite the tables
+        and columns are dropped afterwards by :func:`drop_schema` in a transaction of its own.
+        """
         current = installed_modules(conn)
         wanted = sorted(set(names))
         for name in wanted:
@@ -155,7 +159,8 @@ class ModuleManager:
         blocking = dependents(wanted, installed) - set(wanted)
         if blocking:
             raise UserError(
-                f"Cannot uninstall {', '.join(wanted)}: installed addon(s) {', '.join(sorted(blocking))} depend on it"
+                f"Cannot uninstall {', '.join(wanted)}: "
+                f"installed addon(s) {', '.join(sorted(blocking))} depend on it"
             )
         before = self.registries.get(installed)
         after = self.registries.get(n for n in installed if n not in wanted)
@@ -164,7 +169,10 @@ class ModuleManager:
         for name in reversed(order):
             if name in wanted:
                 _remove_module_data(env, name, before, after)
-        drop_schema(conn, before, keep=after)
+        if conn.dialect.name != "sqlite":
+            drop_schema(conn, keep=after)
+        # On SQLite, dropping columns rebuilds tables, which needs foreign keys off, which
+        # needs a transaction of its own: the instance prunes the schema after the commit.
         env = self._env(conn, after, dbname)
         env["ir.module.module"].search([("name", "in", wanted)]).write(
             {"state": "uninstalled", "latest_version": False}
@@ -177,10 +185,15 @@ def _bootstrap(env: Environment) -> None:
     users = env.registry["res.users"]._table_obj
     conn = env.cr.conn
     if conn.execute(sa.select(users.c.id).where(users.c.id == SUPERUSER_ID)).first() is None:
-        conn.execute(sa.insert(users).values(id=SUPERUSER_ID, login="__system__", name="System", active=False))
+        conn.execute(
+            sa.insert(users).values(id=SUPERUSER_ID, login="__system__", name="System", active=False)
+        )
         if conn.dialect.name == "postgresql":
             conn.execute(
-                sa.text("SELECT setval(pg_get_serial_sequence('res_users', 'id'), (SELECT max(id) FROM res_users))")
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('res_users', 'id'),"
+                    " (SELECT max(id) FROM res_users))"
+                )
             )
     data = env["ir.model.data"]
     if data._lookup("base", "user_root") is None:
@@ -260,7 +273,11 @@ def _remove_obsolete(env: Environment, module: str, loaded: set[tuple[str, str]]
     """After an upgrade, delete records the addon's data files no longer define."""
     data = env["ir.model.data"]
     rows = data.search(
-        [("module", "=", module), ("model", "not in", ["ir.model", "ir.model.fields"]), ("noupdate", "=", False)],
+        [
+            ("module", "=", module),
+            ("model", "not in", ["ir.model", "ir.model.fields"]),
+            ("noupdate", "=", False),
+        ],
         order="id desc",
     )
     for row in rows:
@@ -294,5 +311,3 @@ def _remove_module_data(env: Environment, module: str, before: Registry, after: 
     if dropped_models:
         env["ir.model"].search([("model", "in", dropped_models)]).unlink()
     data.search([("module", "=", module)]).unlink()
-
-

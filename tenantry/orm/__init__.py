@@ -25,4 +25,5 @@ __all__ = [
     "TransientModel",
     "api",
     "fields",
+    "models",
 ]

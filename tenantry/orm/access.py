@@ -22,7 +22,7 @@ from tenantry.domain import Domain
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
-    from tenantry.orm.models import BaseModel
+    from tenantry.orm.recordset import Recordset as BaseModel
 
 
 class Operation(StrEnum):

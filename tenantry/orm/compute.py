@@ -41,7 +41,11 @@ class ComputeMixin(ReadMixin):
             from tenantry.orm.access import Operation
 
             cr.policy.check_fields(self.env, self._name, (field.name,), Operation.READ)
-        batch = [i for i in self._prefetch_ids[:1000] if (self._name, field.name, i, self.env.key) not in cr.computed]
+        batch = [
+            i
+            for i in self._prefetch_ids[:1000]
+            if (self._name, field.name, i, self.env.key) not in cr.computed
+        ]
         if id_ not in batch:
             batch.insert(0, id_)
         records = self._with_ids(tuple(batch))
@@ -110,7 +114,12 @@ class ComputeMixin(ReadMixin):
         self.env.cr.invalidate(self._name, records._ids)
         records._modified(changed, depth + 1)
 
-    def _modified(self, field_names: Collection[str], depth: int = 0, before: dict[Any, set[int]] | None = None) -> None:
+    def _modified(
+        self,
+        field_names: Collection[str],
+        depth: int = 0,
+        before: dict[Any, set[int]] | None = None,
+    ) -> None:
         """Recompute whatever depends on ``field_names`` of self."""
         targets = self._trigger_targets(field_names)
         if before:

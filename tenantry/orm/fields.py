@@ -16,8 +16,9 @@ Values have three forms:
 from __future__ import annotations
 
 import base64
+import builtins
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from tenantry.domain.schema import FieldType
 from tenantry.exceptions import ValidationError
 
 if TYPE_CHECKING:
-    from tenantry.orm.models import BaseModel
+    from tenantry.orm.recordset import Recordset as BaseModel
 
 __all__ = [
     "Binary",
@@ -55,8 +56,40 @@ class Field:
     """Base of every field type; subclasses set ``type`` and the conversions."""
 
     type: ClassVar[FieldType]
-    column_type: ClassVar[Callable[[], sa.types.TypeEngine[Any]]]
+    sql_type: ClassVar[builtins.type[sa.types.TypeEngine[Any]] | None] = None
     relational: ClassVar[bool] = False
+
+    # Set from the declaration by _apply_args (see _slots); subclasses add their own.
+    string: str | None
+    help: str | None
+    required: bool
+    readonly: bool
+    default: Any
+    index: bool
+    groups: str | None
+    company_dependent: bool
+    check_company: bool
+    compute: Any
+    inverse: Any
+    store: Any
+    depends: tuple[str, ...]
+    related: Any
+    copy: Any
+    compute_sudo: Any
+    write_only: bool
+    comodel_name: Any
+    inverse_name: Any
+    selection: Any
+    ondelete: Any
+    size: Any
+    relation: Any
+    column1: Any
+    column2: Any
+    domain: Any
+    context: Any
+    digits: Any
+    translate: Any
+    auto_join: Any
 
     _slots: ClassVar[dict[str, Any]] = {
         "string": None,
@@ -139,13 +172,22 @@ class Field:
         return self.name if self.store and self.type not in _NO_COLUMN else None
 
     @property
+    def sql_column(self) -> str:
+        """The column name of a field that has one (a ``TypeError`` otherwise)."""
+        if self.column is None:
+            raise TypeError(f"{self!r} has no column")
+        return self.column
+
+    @property
     def computed(self) -> bool:
         return bool(self.compute or self.related)
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         if self.company_dependent:
             return sa.JSON()
-        return self.column_type()
+        if self.sql_type is None:
+            raise TypeError(f"{self!r} has no column")
+        return self.sql_type()
 
     # -- conversions -----------------------------------------------------------
 
@@ -173,11 +215,11 @@ class Field:
 
     # -- descriptor protocol ---------------------------------------------------
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __set_name__(self, owner: object, name: str) -> None:
         if not self.name:
             self.name = name
 
-    def __get__(self, record: BaseModel | None, owner: type | None = None) -> Any:
+    def __get__(self, record: BaseModel | None, owner: object = None) -> Any:
         if record is None:
             return self
         return record._get_value(self)
@@ -198,9 +240,7 @@ class Char(Field):
     type = FieldType.CHAR
     _slots: ClassVar[dict[str, Any]] = {"size": None, "translate": False}
 
-    @staticmethod
-    def column_type() -> sa.types.TypeEngine[Any]:
-        return sa.String()
+    sql_type = sa.String
 
     def _coerce(self, value: Any) -> Any:
         if not isinstance(value, str):
@@ -213,14 +253,12 @@ class Char(Field):
 class Text(Char):
     type = FieldType.TEXT
 
-    @staticmethod
-    def column_type() -> sa.types.TypeEngine[Any]:
-        return sa.Text()
+    sql_type = sa.Text
 
 
 class Integer(Field):
     type = FieldType.INTEGER
-    column_type = sa.Integer
+    sql_type = sa.Integer
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         if value is None or value is False:
@@ -241,7 +279,7 @@ class Integer(Field):
 
 class Float(Field):
     type = FieldType.FLOAT
-    column_type = sa.Float
+    sql_type = sa.Float
     _slots: ClassVar[dict[str, Any]] = {"digits": None}
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
@@ -263,7 +301,7 @@ class Float(Field):
 
 class Boolean(Field):
     type = FieldType.BOOLEAN
-    column_type = sa.Boolean
+    sql_type = sa.Boolean
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         return bool(value)
@@ -279,7 +317,7 @@ class Date(Field):
     """A calendar date; accepts ``date`` objects and ``YYYY-MM-DD`` strings."""
 
     type = FieldType.DATE
-    column_type = sa.Date
+    sql_type = sa.Date
 
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, dt.datetime):
@@ -302,7 +340,7 @@ class Datetime(Field):
     """A naive UTC timestamp; accepts ``datetime`` and ``YYYY-MM-DD HH:MM:SS``."""
 
     type = FieldType.DATETIME
-    column_type = sa.DateTime
+    sql_type = sa.DateTime
 
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, dt.datetime):
@@ -336,9 +374,7 @@ class Selection(Field):
     type = FieldType.SELECTION
     _slots: ClassVar[dict[str, Any]] = {"selection": ()}
 
-    @staticmethod
-    def column_type() -> sa.types.TypeEngine[Any]:
-        return sa.String()
+    sql_type = sa.String
 
     def __init__(
         self, selection: Sequence[tuple[str, str]] | str = (), string: str | None = None, **kw: Any
@@ -365,7 +401,7 @@ class Selection(Field):
 
 class Json(Field):
     type = FieldType.JSON
-    column_type = sa.JSON
+    sql_type = sa.JSON
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         return None if value is None or value is False else value
@@ -375,7 +411,7 @@ class Binary(Field):
     """Bytes; over RPC they travel base64-encoded, so strings are decoded on write."""
 
     type = FieldType.BINARY
-    column_type = sa.LargeBinary
+    sql_type = sa.LargeBinary
 
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, bytes | bytearray | memoryview):
@@ -421,7 +457,7 @@ class Many2one(_Relational):
     """A link to one record of ``comodel_name``; ``ondelete`` is enforced by the database."""
 
     type = FieldType.MANY2ONE
-    column_type = sa.Integer
+    sql_type = sa.Integer
     _slots: ClassVar[dict[str, Any]] = {"ondelete": "set null", "auto_join": False}
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
@@ -471,9 +507,6 @@ class One2many(_Relational):
             kw["inverse_name"] = inverse_name
         super().__init__(comodel_name, string, **kw)
 
-    @staticmethod
-    def column_type() -> sa.types.TypeEngine[Any]:
-        raise TypeError("one2many fields have no column")
 
 
 class Many2many(_Relational):
@@ -496,6 +529,3 @@ class Many2many(_Relational):
                 kw[key] = value
         super().__init__(comodel_name, string, **kw)
 
-    @staticmethod
-    def column_type() -> sa.types.TypeEngine[Any]:
-        raise TypeError("many2many fields have no column")

@@ -52,7 +52,9 @@ def integrity_error(exc: sa.exc.IntegrityError, registry: Registry, model: str) 
         message = _unique_message(registry, table, columns)
         if message:
             return ValidationError(message)
-        return ValidationError(f"The operation cannot be completed: duplicate value for {', '.join(columns)}.")
+        return ValidationError(
+            f"The operation cannot be completed: duplicate value for {', '.join(columns)}."
+        )
     match = _SQLITE_CHECK.search(text)
     if match:
         message = _constraint_message(registry, match.group(1))

@@ -18,7 +18,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api
@@ -31,11 +31,10 @@ class BaseModel(ReadGroupMixin):
     """A recordset of one model; subclass :class:`Model` to declare one."""
 
     __slots__ = ()
-    _constraint_methods: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
 
     def name_get(self) -> list[tuple[int, str]]:
         """``(id, display_name)`` pairs (kept for clients of Odoo 16 and earlier)."""
-        return [(record._ids[0], record.display_name) for record in self]  # type: ignore[misc]
+        return [(record._ids[0], record.display_name) for record in self]
 
     @api.model
     def browse_records(self, ids: list[int]) -> list[int]:

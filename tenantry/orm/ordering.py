@@ -47,7 +47,9 @@ def parse_order(spec: str, model: ModelSchema) -> tuple[OrderTerm, ...]:
             continue
         match = _TERM.match(part)
         if not match:
-            raise ValidationError(f"Invalid order {spec!r} on model {model.name!r}: bad term {part.strip()!r}")
+            raise ValidationError(
+                f"Invalid order {spec!r} on model {model.name!r}: bad term {part.strip()!r}"
+            )
         name = match["field"]
         field = model.field(name)
         if field is None:
@@ -76,6 +78,7 @@ def compile_order(
         field = model.fields[term.field]
         if check_field is not None:
             check_field(model, field)
+        assert field.column is not None  # parse_order only keeps stored fields
         column: Any = source.c[field.column]
         if field.type is FieldType.MANY2ONE and field.relation and _depth < 1 and not field.company_dependent:
             # Order by the target's own _order, through a scalar subquery per term.
@@ -85,10 +88,8 @@ def compile_order(
                 subfield = comodel.fields[sub.field]
                 if check_field is not None:
                     check_field(comodel, subfield)
-                if subfield.company_dependent or subfield.type is FieldType.MANY2ONE:
-                    value: Any = alias.c[subfield.column]
-                else:
-                    value = alias.c[subfield.column]
+                assert subfield.column is not None
+                value: Any = alias.c[subfield.column]
                 inner = sa.select(value).where(alias.c.id == column).scalar_subquery()
                 combined = OrderTerm(sub.field, sub.descending != term.descending, term.nulls)
                 clauses.append(_direction(inner, combined, nullable=True))

@@ -129,8 +129,9 @@ class ReadMixin(SearchMixin):
         id_ = self._ids[0]
         row = self._cache_rows().get(id_)
         if row is None or field.column not in row:
-            self._fetch(self._prefetch_columns([field.name]) if field.type is not FieldType.BINARY
-                        else [field.column])
+            self._fetch(
+                self._prefetch_columns([field.name]) if field.type is not FieldType.BINARY else [field.column]
+            )
             row = self._cache_rows()[id_]
         value = row[field.column]
         if field.company_dependent:
@@ -148,7 +149,7 @@ class ReadMixin(SearchMixin):
                 return _empty_value(self, field)
             raise ValueError(f"Expected singleton: {self!r}")
         if field.computed and not field.store:
-            return self._computed_value(field)  # type: ignore[attr-defined]
+            return self._computed_value(field)
         if not self.env.su and field.groups:
             self.env.cr.policy.check_fields(self.env, self._name, (field.name,), Operation.READ)
         if field.type.is_x2many:
@@ -157,7 +158,7 @@ class ReadMixin(SearchMixin):
             return comodel.browse(ids)
         return field.to_record(self._raw_value(field), self)
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             field = self._fields.get(key)
             if field is None:
@@ -173,7 +174,7 @@ class ReadMixin(SearchMixin):
             return result
         if isinstance(field, F.One2many):
             inverse = comodel._fields[field.inverse_name]
-            column = inverse.column
+            column = inverse.sql_column
             records = comodel._search([(field.inverse_name, "in", list(ids))], columns=[column])
             rows = comodel._cache_rows()
             for line in records._ids:
@@ -254,8 +255,12 @@ class ReadMixin(SearchMixin):
             elif isinstance(field, F.Many2one):
                 column = field.column
                 assert column is not None
-                values = [_company_value(cache[r["id"]][column], company) if field.company_dependent
-                          else cache[r["id"]][column] for r in rows]
+                values = [
+                    _company_value(cache[r["id"]][column], company)
+                    if field.company_dependent
+                    else cache[r["id"]][column]
+                    for r in rows
+                ]
                 if load == "_classic_read":
                     names_by_id = self._display_names(field.comodel_name, values)
                     for row, value in zip(rows, values, strict=True):

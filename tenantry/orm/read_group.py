@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from tenantry.orm import api
 from tenantry.orm.access import Operation
 from tenantry.orm.write import WriteMixin
 
-_AGGREGATES = {
+_AGGREGATES: dict[str, Callable[..., Any]] = {
     "sum": sa.func.sum,
     "avg": sa.func.avg,
     "min": sa.func.min,
@@ -66,7 +66,9 @@ class ReadGroupMixin(WriteMixin):
         touched = [s.field for s in specs]
         table = self._table_obj
         dialect = self.env.cr.dialect
-        group_cols = [_bucket(table.c[self._fields[s.field].column], s.granularity, dialect) for s in specs]
+        group_cols = [
+            _bucket(table.c[self._fields[s.field].sql_column], s.granularity, dialect) for s in specs
+        ]
         aggregates = self._aggregates(fields, {s.field for s in specs})
         touched += [a[1] for a in aggregates]
         if not self.env.su:
@@ -75,7 +77,7 @@ class ReadGroupMixin(WriteMixin):
                 self.env.cr.policy.check_fields(self.env, self._name, restricted, Operation.READ)
         selected = [c.label(f"g{i}") for i, c in enumerate(group_cols)]
         for alias, name, func in aggregates:
-            selected.append(_AGGREGATES[func](table.c[self._fields[name].column]).label(alias))
+            selected.append(_AGGREGATES[func](table.c[self._fields[name].sql_column]).label(alias))
         selected.append(sa.func.count(table.c.id).label("__count"))
         stmt = sa.select(*selected)
         where = self._where(domain)
@@ -151,7 +153,11 @@ class ReadGroupMixin(WriteMixin):
         return result
 
     def _group_order(
-        self, orderby: str | bool, specs: list[_GroupBy], cols: list[Any], aggs: list[tuple[str, str, str]]
+        self,
+        orderby: str | bool,
+        specs: list[_GroupBy],
+        cols: list[Any],
+        aggs: list[tuple[str, str, str]],
     ) -> list[Any]:
         if not orderby:
             return [c.asc().nulls_last() for c in cols]
@@ -170,7 +176,9 @@ class ReadGroupMixin(WriteMixin):
             elif any(a[0] == key for a in aggs):
                 column = sa.literal_column(next(a[0] for a in aggs if a[0] == key))
             else:
-                raise ValidationError(f"Invalid read_group order {orderby!r}: {key!r} is not grouped or aggregated")
+                raise ValidationError(
+                    f"Invalid read_group order {orderby!r}: {key!r} is not grouped or aggregated"
+                )
             clauses.append(column.desc() if desc else column.asc())
         return clauses
 
@@ -193,8 +201,10 @@ class ReadGroupMixin(WriteMixin):
         if spec.granularity:
             start = _as_date(value)
             end = _bucket_end(start, spec.granularity)
-            fmt = (lambda d: d.isoformat()) if field.type is FieldType.DATE else (
-                lambda d: f"{d.isoformat()} 00:00:00"
+            fmt = (
+                (lambda d: d.isoformat())
+                if field.type is FieldType.DATE
+                else (lambda d: f"{d.isoformat()} 00:00:00")
             )
             terms = ["&", (spec.field, ">=", fmt(start)), (spec.field, "<", fmt(end))]
             return _label(start, spec.granularity), terms

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from tenantry.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from tenantry.domain.schema import ModelSchema
     from tenantry.orm.environment import Environment
     from tenantry.orm.fields import Field
-    import sqlalchemy as sa
 
 
 _DEFINITIONS = itertools.count()
@@ -46,6 +47,7 @@ class Recordset:
     # Set by the registry on the composed class.
     _fields: ClassVar[dict[str, Field]] = {}
     _table_obj: ClassVar[sa.Table]
+    _constraint_methods: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
     _schema: ClassVar[ModelSchema]
 
     _definition_order: ClassVar[int] = 0
@@ -54,6 +56,11 @@ class Recordset:
         # Addon loaders order model classes by definition, so _inherit chains are stable.
         super().__init_subclass__(**kwargs)
         cls._definition_order = next(_DEFINITIONS)
+
+    if TYPE_CHECKING:
+        # Field values are attributes created by the registry: typed as Any.
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __init__(self, env: Environment, ids: Sequence[int], prefetch_ids: Sequence[int]) -> None:
         self.env = env
@@ -231,14 +238,15 @@ class Recordset:
     def sorted(self, key: str | Callable[[Self], Any] | None = None, reverse: bool = False) -> Self:
         """The records ordered by ``key`` (a function or a field name), else by ``_order``."""
         if key is None:
-            ordered = self.search([("id", "in", self.ids)], order=self._order)  # type: ignore[attr-defined]
+            ordered = self.search([("id", "in", self.ids)], order=self._order)
             return ordered[::-1] if reverse else ordered  # type: ignore[no-any-return]
         if isinstance(key, str):
             name = key
-            key_func: Callable[[Self], Any] = lambda r: _sort_key(getattr(r, name))  # noqa: E731
+            key_func: Callable[[Any], Any] = lambda r: _sort_key(getattr(r, name))  # noqa: E731
         else:
             key_func = key
-        return self._with_ids(tuple(r._ids[0] for r in sorted(self, key=key_func, reverse=reverse)))
+        records: list[Any] = list(self)
+        return self._with_ids(tuple(r._ids[0] for r in sorted(records, key=key_func, reverse=reverse)))
 
 
 def _sort_key(value: Any) -> Any:

@@ -71,9 +71,7 @@ class Registry:
             schema[name] = ModelSchema(
                 name=name,
                 table=cls._table_obj,
-                fields=MappingProxyType(
-                    {f.name: field_schema(f, self.models) for f in cls._fields.values()}
-                ),
+                fields=MappingProxyType({f.name: field_schema(f, self.models) for f in cls._fields.values()}),
                 rec_name=cls._rec_name or "id",
                 parent_name=cls._parent_name if cls._parent_name in cls._fields else None,
                 active_name="active" if "active" in cls._fields else None,
@@ -169,9 +167,7 @@ def _compose(
     return models, {"fields": field_origin, "models": model_origin}
 
 
-def _parts_of(
-    parts: Mapping[str, list[type[BaseModel]]], name: str, addon: str
-) -> list[type[BaseModel]]:
+def _parts_of(parts: Mapping[str, list[type[BaseModel]]], name: str, addon: str) -> list[type[BaseModel]]:
     if name not in parts:
         raise UserError(f"Addon {addon} inherits from unknown model {name}")
     return list(parts[name])
@@ -179,7 +175,7 @@ def _parts_of(
 
 def _first_attr(classes: Iterable[type], attr: str) -> Any:
     for cls in reversed(list(classes)):
-        if attr in cls.__dict__ and cls.__dict__[attr]:
+        if cls.__dict__.get(attr):
             return cls.__dict__[attr]
     return None
 
@@ -217,7 +213,8 @@ def _setup_fields(models: Mapping[str, type[BaseModel]]) -> None:
                 comodel = models[field.comodel_name]
                 if field.inverse_name not in comodel._fields:
                     raise UserError(
-                        f"Field {name}.{field.name}: inverse {field.comodel_name}.{field.inverse_name} missing"
+                        f"Field {name}.{field.name}: inverse field "
+                        f"{field.comodel_name}.{field.inverse_name} is missing"
                     )
             if isinstance(field, F.Many2many):
                 own, other = cls._table, models[field.comodel_name]._table

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import AddConstraint, CreateColumn, CreateIndex, CreateTable
 
-from tenantry.domain.schema import FieldSchema, FieldType
+from tenantry.domain.schema import FieldSchema
 from tenantry.orm import fields as F
 
 if TYPE_CHECKING:
@@ -67,9 +67,7 @@ def build_tables(models: Mapping[str, type[BaseModel]]) -> sa.MetaData:
         for name, definition, _message in cls._sql_constraints:
             check = _CHECK.match(definition)
             if check:
-                constraints.append(
-                    sa.CheckConstraint(check.group(1), name=constraint_name(cls._table, name))
-                )
+                constraints.append(sa.CheckConstraint(check.group(1), name=constraint_name(cls._table, name)))
         # AUTOINCREMENT: SQLite would otherwise reuse the ids of deleted rows.
         table = sa.Table(cls._table, metadata, *columns, *constraints, sqlite_autoincrement=True)
         cls._table_obj = table
@@ -188,27 +186,26 @@ def _add_column(conn: Connection, table: sa.Table, column: sa.Column[Any]) -> No
     if fks and conn.dialect.name == "sqlite":
         fk = fks[0]
         target = fk.column.table.name
-        spec += (
-            f" REFERENCES {preparer.quote(target)} (id)"
-            f" ON DELETE {fk.ondelete or 'SET NULL'}"
-        )
+        spec += f" REFERENCES {preparer.quote(target)} (id) ON DELETE {fk.ondelete or 'SET NULL'}"
     conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {spec}")
     if fks and conn.dialect.name == "postgresql":
         conn.execute(AddConstraint(fks[0].constraint))  # type: ignore[arg-type]
 
 
-def drop_schema(conn: Connection, registry: Registry, keep: Registry) -> None:
-    """Drop the tables and columns of ``registry`` that ``keep`` does not have."""
+def drop_schema(conn: Connection, keep: Registry) -> None:
+    """Drop the tables and columns the database has beyond those of ``keep``.
+
+    Each tenantry database belongs to tenantry alone, so anything the registry does
+    not describe was left by an uninstalled addon. SQLite drops columns by rebuilding
+    tables, which must run with foreign-key enforcement off.
+    """
     inspector = sa.inspect(conn)
-    existing = set(inspector.get_table_names())
     preparer = conn.dialect.identifier_preparer
-    gone_tables = [
-        t for t in _tables(registry.metadata)
-        if t.name not in keep.metadata.tables and t.name in existing
-    ]
-    for table in gone_tables:
-        suffix = " CASCADE" if conn.dialect.name == "postgresql" else ""
-        conn.exec_driver_sql(f"DROP TABLE {preparer.format_table(table)}{suffix}")
+    postgres = conn.dialect.name == "postgresql"
+    existing = [t for t in inspector.get_table_names() if not t.startswith("sqlite_")]
+    for name in sorted(set(existing) - set(keep.metadata.tables)):
+        suffix = " CASCADE" if postgres else ""
+        conn.exec_driver_sql(f"DROP TABLE {preparer.quote(name)}{suffix}")
     for table in _tables(keep.metadata):
         if table.name not in existing:
             continue
@@ -216,7 +213,7 @@ def drop_schema(conn: Connection, registry: Registry, keep: Registry) -> None:
         extra = [c for c in have if c not in table.columns]
         if not extra:
             continue
-        if conn.dialect.name == "postgresql":
+        if postgres:
             for name in extra:
                 conn.exec_driver_sql(
                     f"ALTER TABLE {preparer.format_table(table)} DROP COLUMN {preparer.quote(name)} CASCADE"

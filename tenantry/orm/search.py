@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 
-from tenantry.domain import AND, FALSE, TRUE, CompileContext, Domain, compile_domain, evaluate, normalize, parse
+from tenantry.domain import (
+    AND,
+    FALSE,
+    TRUE,
+    CompileContext,
+    Domain,
+    compile_domain,
+    evaluate,
+    normalize,
+    parse,
+)
 from tenantry.domain.schema import FieldSchema, ModelSchema
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api
@@ -196,7 +206,7 @@ class SearchMixin(Recordset):
             # A term followed by a domain is their conjunction (implicit '&').
             domain = ["&", *name_domain, *domain] if domain else name_domain
         records = self.search(domain, limit=limit)
-        return [(record.id, record.display_name) for record in records]  # type: ignore[misc]
+        return [(record.id, record.display_name) for record in records]
 
     def filtered_domain(self, domain: Any) -> Self:
         """The records of ``self`` matching ``domain``, evaluated in Python (no rules)."""
@@ -233,15 +243,14 @@ class SearchMixin(Recordset):
 def _check_paging(offset: Any, limit: Any) -> None:
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise ValidationError(f"Invalid offset {offset!r}: a non-negative integer is expected")
-    if limit is not None and limit is not False and (
-        not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+    if (
+        limit is not None
+        and limit is not False
+        and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0)
     ):
         raise ValidationError(f"Invalid limit {limit!r}: a non-negative integer is expected")
 
 
 def _mentions(domain: Any, field_name: str) -> bool:
     """Whether a leaf of ``domain`` names ``field_name``: then no implicit active filter."""
-    for item in domain or ():
-        if isinstance(item, list | tuple) and item and item[0] == field_name:
-            return True
-    return False
+    return any(isinstance(item, list | tuple) and item and item[0] == field_name for item in domain or ())

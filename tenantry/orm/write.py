@@ -54,8 +54,7 @@ class WriteMixin(ComputeMixin):
         if rules is None:
             return
         ids = list(dict.fromkeys(self._ids))
-        where = self._where([("id", "in", ids)], operation, active_test=False)
-        allowed = set(self.env.cr.conn.execute(sa.select(self._table_obj.c.id).where(where)).scalars())
+        allowed = self._allowed_ids(ids, operation)
         lost = [i for i in ids if i not in allowed]
         if lost:
             existing = self._existing_ids(lost)
@@ -63,6 +62,14 @@ class WriteMixin(ComputeMixin):
                 raise self.env.cr.policy.forbidden(self, operation, existing)
             if not missing_ok:
                 self._raise_lost(lost, operation)
+
+    def _allowed_ids(self, ids: list[int], operation: Operation) -> set[int]:
+        """Which of ``ids`` the record rules of ``operation`` let through (archived included)."""
+        stmt = sa.select(self._table_obj.c.id)
+        where = self._where([("id", "in", ids)], operation, active_test=False)
+        if where is not None:
+            stmt = stmt.where(where)
+        return set(self.env.cr.conn.execute(stmt).scalars())
 
     def _check_model_access(self, operation: Operation) -> None:
         if not self.env.su:
@@ -99,7 +106,9 @@ class WriteMixin(ComputeMixin):
         rows: list[dict[str, Any]] = []
         for columns, _x2m, _inverse in splits:
             if self._log_access:
-                columns.update(create_uid=self.env.uid, create_date=now, write_uid=self.env.uid, write_date=now)
+                columns.update(
+                    create_uid=self.env.uid, create_date=now, write_uid=self.env.uid, write_date=now
+                )
             rows.append(columns)
         keys = sorted({k for row in rows for k in row})
         table = self._table_obj
@@ -136,8 +145,7 @@ class WriteMixin(ComputeMixin):
         rules = self.env.cr.policy.rule_domain(self.env, self._name, Operation.CREATE)
         if rules is None:
             return
-        where = self._where([("id", "in", list(self._ids))], Operation.CREATE, active_test=False)
-        allowed = set(self.env.cr.conn.execute(sa.select(self._table_obj.c.id).where(where)).scalars())
+        allowed = self._allowed_ids(list(self._ids), Operation.CREATE)
         refused = [i for i in self._ids if i not in allowed]
         if refused:
             raise self.env.cr.policy.forbidden(self, Operation.CREATE, refused)
@@ -177,7 +185,7 @@ class WriteMixin(ComputeMixin):
                             set(chunk) - set(self._existing_ids(chunk)), Operation.WRITE
                         )
             if cd_fields:
-                self._write_company_dependent({n: columns[self._fields[n].column] for n in cd_fields})
+                self._write_company_dependent({n: columns[self._fields[n].sql_column] for n in cd_fields})
         except sa.exc.IntegrityError as exc:
             raise integrity_error(exc, self.env.registry, self._name) from None
         self.env.cr.invalidate(self._name, ids)
@@ -200,7 +208,7 @@ class WriteMixin(ComputeMixin):
             raise UserError(f"Cannot write company-dependent fields of {self._name} without a company")
         table = self._table_obj
         conn = self.env.cr.conn
-        columns = [self._fields[n].column for n in values]
+        columns = [self._fields[n].sql_column for n in values]
         stmt = sa.select(table.c.id, *(table.c[c] for c in columns)).where(table.c.id.in_(list(self._ids)))
         for row in conn.execute(stmt).all():
             update = {}
@@ -210,7 +218,7 @@ class WriteMixin(ComputeMixin):
                     current.pop(str(company), None)
                 else:
                     current[str(company)] = value
-                update[self._fields[name].column] = current or None
+                update[self._fields[name].sql_column] = current or None
             conn.execute(sa.update(table).where(table.c.id == row[0]).values(update))
 
     def _trigger_targets_with_path(self, names: Collection[str]) -> dict[Any, set[int]]:
@@ -247,9 +255,7 @@ class WriteMixin(ComputeMixin):
                 continue
             raw = field.to_column(value, self)
             if field.required and _is_empty(field, raw):
-                raise ValidationError(
-                    f"Missing required value for field '{field.string}' ({label})"
-                )
+                raise ValidationError(f"Missing required value for field '{field.string}' ({label})")
             assert field.column is not None
             if field.company_dependent and creating:
                 if company is None:
@@ -338,7 +344,9 @@ class WriteMixin(ComputeMixin):
         def link(ids: Sequence[int]) -> None:
             if not ids:
                 return
-            present = set(conn.execute(sa.select(col2).where(col1 == record_id, col2.in_(list(ids)))).scalars())
+            present = set(
+                conn.execute(sa.select(col2).where(col1 == record_id, col2.in_(list(ids)))).scalars()
+            )
             new = [i for i in dict.fromkeys(ids) if i not in present]
             if new:
                 try:
@@ -467,9 +475,10 @@ class WriteMixin(ComputeMixin):
                         continue
                     co_company = co.company_id
                     if co_company and co_company not in reference:
+                        owners = ", ".join(reference.mapped("name"))
                         problems.append(
-                            f"- “{record.display_name}” belongs to company “{', '.join(reference.mapped('name'))}”"
-                            f" and “{field.string}” ({field.name}: “{co.display_name}”) belongs to another company."
+                            f"- “{record.display_name}” belongs to company “{owners}” and “{field.string}”"
+                            f" ({field.name}: “{co.display_name}”) belongs to another company."
                         )
         if problems:
             raise UserError("Incompatible companies on records:\n" + "\n".join(problems[:5]))

@@ -176,9 +176,7 @@ class MemoryReader:
     def __init__(self, data: Data, company_id: int | None) -> None:
         self._data = data
         self._company_id = company_id
-        self._by_id = {
-            model: {row["id"]: row for row in data.rows(model)} for model in SCHEMA
-        }
+        self._by_id = {model: {row["id"]: row for row in data.rows(model)} for model in SCHEMA}
 
     def values(self, model: str, ids: Sequence[int], field_name: str) -> Mapping[int, Any]:
         rows = self._by_id[model]
@@ -229,14 +227,40 @@ def sample_data() -> Data:
         {"id": 3, "name": "France", "code": "FR", "parent_id": 1},
     ]
     partners = [
-        _partner(1, "Agrolait", ref="A1", score=5, is_company=True, birthday=date(2020, 1, 31),
-                 created_at=datetime(2024, 1, 31, 12, 0), kind="a", country_id=2,
-                 credit={"1": 100, "2": 7}),
-        _partner(2, "Agrolait Contact", score=0, is_company=False, kind="", parent_id=1,
-                 country_id=2, created_at=datetime(2024, 1, 31, 23, 59, 59), credit={"1": 5}),
+        _partner(
+            1,
+            "Agrolait",
+            ref="A1",
+            score=5,
+            is_company=True,
+            birthday=date(2020, 1, 31),
+            created_at=datetime(2024, 1, 31, 12, 0),
+            kind="a",
+            country_id=2,
+            credit={"1": 100, "2": 7},
+        ),
+        _partner(
+            2,
+            "Agrolait Contact",
+            score=0,
+            is_company=False,
+            kind="",
+            parent_id=1,
+            country_id=2,
+            created_at=datetime(2024, 1, 31, 23, 59, 59),
+            credit={"1": 5},
+        ),
         _partner(3, None, score=None, kind=None),
-        _partner(4, "Bob%_", ref="", score=3, parent_id=2, country_id=3, kind="b",
-                 created_at=datetime(2024, 2, 1, 0, 0)),
+        _partner(
+            4,
+            "Bob%_",
+            ref="",
+            score=3,
+            parent_id=2,
+            country_id=3,
+            kind="b",
+            created_at=datetime(2024, 2, 1, 0, 0),
+        ),
         _partner(5, "", score=-1, is_company=False, kind="c"),
     ]
     lines = [

@@ -51,9 +51,7 @@ def test_dotted_paths_become_nested_any() -> None:
 
 def test_negation_of_a_path_applies_to_the_any_not_inside_it() -> None:
     # ('parent_id.name', '!=', 'X') needs a parent; its negation keeps parentless rows.
-    assert n([("parent_id.name", "!=", "X")]) == Leaf(
-        ("parent_id",), Operator.ANY, leaf("name", "!=", "X")
-    )
+    assert n([("parent_id.name", "!=", "X")]) == Leaf(("parent_id",), Operator.ANY, leaf("name", "!=", "X"))
     assert n(["!", ("parent_id.name", "=", "X")]) == Leaf(
         ("parent_id",), Operator.NOT_ANY, leaf("name", "=", "X")
     )

@@ -33,9 +33,7 @@ def test_constant_leaves_are_true_and_false() -> None:
 
 
 def test_consecutive_terms_are_joined_by_an_implicit_and() -> None:
-    assert p([("name", "=", "a"), ("score", "=", 1)]) == And(
-        (leaf("name", "=", "a"), leaf("score", "=", 1))
-    )
+    assert p([("name", "=", "a"), ("score", "=", 1)]) == And((leaf("name", "=", "a"), leaf("score", "=", 1)))
 
 
 def test_prefix_operators_build_the_tree() -> None:
@@ -96,7 +94,9 @@ def test_parsed_nodes_are_accepted_and_revalidated() -> None:
 
 def test_parsed_nodes_are_hashable() -> None:
     node = p([("name", "in", ["a", "b"]), ("country_id", "any", [("code", "in", ["BE"])])])
-    assert hash(node) == hash(p([("name", "in", ("a", "b")), ("country_id", "any", [("code", "in", ("BE",))])]))
+    assert hash(node) == hash(
+        p([("name", "in", ("a", "b")), ("country_id", "any", [("code", "in", ("BE",))])])
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,8 +108,7 @@ def test_parsed_nodes_are_hashable() -> None:
         ),
         (
             [("name", "===", "a")],
-            "Invalid domain term #1 ('name', '===', 'a') on model 'test.partner': "
-            "unknown operator '==='.",
+            "Invalid domain term #1 ('name', '===', 'a') on model 'test.partner': unknown operator '==='.",
         ),
         (
             [("name", "=")],
@@ -173,7 +172,7 @@ def test_errors_in_sub_domains_name_the_comodel() -> None:
 
 
 def test_child_of_needs_a_parent_field() -> None:
-    with pytest.raises(ValidationError, match="model 'test.tag' has no parent field"):
+    with pytest.raises(ValidationError, match=r"model 'test\.tag' has no parent field"):
         p([("tag_ids", "child_of", 1)])
     with pytest.raises(ValidationError, match="need 'id' or a relational field"):
         p([("name", "child_of", 1)])

@@ -68,7 +68,8 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("many2one_equal_false_is_null", [("parent_id", "=", False)], {1, 3, 5}),
     ("self_referencing_path_is_not_correlated", [("parent_id.name", "=", "Agrolait")], {2}),
     ("negative_path_requires_the_related_record", [("parent_id.name", "!=", "X")], {2, 4}),
-    ("negated_path_includes_rows_without_related_record", ["!", ("parent_id.name", "=", "X")], {1, 2, 3, 4, 5}),
+    ("negated_path_includes_rows_without_related_record",
+     ["!", ("parent_id.name", "=", "X")], {1, 2, 3, 4, 5}),
     ("many2one_name_search", [("parent_id", "=", "Agrolait")], {2}),
     ("many2one_negative_name_search_includes_null", [("parent_id", "!=", "Agrolait")], {1, 3, 4, 5}),
     ("many2one_ilike_searches_names", [("country_id", "ilike", "bel")], {1, 2}),
@@ -89,10 +90,12 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("one2many_in_ids_ignores_archiving", [("line_ids", "in", [4])], {5}),
     ("one2many_not_in_includes_records_without_lines", [("line_ids", "not in", [1])], {2, 3, 4, 5}),
     ("one2many_any_hides_archived_lines", [("line_ids.name", "=", "old")], set()),
-    ("one2many_not_any_includes_records_without_lines", [("line_ids", "not any", [("qty", ">", 2)])], {2, 3, 4, 5}),
+    ("one2many_not_any_includes_records_without_lines",
+     [("line_ids", "not any", [("qty", ">", 2)])], {2, 3, 4, 5}),
     ("x2many_any_conditions_may_hold_on_different_lines",
      [("line_ids.name", "=", "apple"), ("line_ids.qty", "=", 0)], {1}),
-    ("x2many_single_any_needs_one_line_for_all", [("line_ids", "any", [("name", "=", "apple"), ("qty", "=", 0)])], set()),
+    ("x2many_single_any_needs_one_line_for_all",
+     [("line_ids", "any", [("name", "=", "apple"), ("qty", "=", 0)])], set()),
     ("one2many_on_the_same_model", [("child_ids.name", "=like", "Bob%")], {2}),
     # many2many
     ("many2many_not_in_includes_records_without_relations", [("tag_ids", "not in", [1])], {3, 4, 5}),
@@ -146,9 +149,7 @@ def test_extra_domain_restricts_every_sub_search_on_the_comodel(sample_conn: sa.
     _assert_selects(sample_conn, [("line_ids", "in", [2])], {1}, ctx)
 
 
-def _assert_selects(
-    conn: sa.Connection, domain: list[Any], expected: set[int], ctx: CompileContext
-) -> None:
+def _assert_selects(conn: sa.Connection, domain: list[Any], expected: set[int], ctx: CompileContext) -> None:
     node = parse(domain, PARTNER, SCHEMA)
     assert sql_ids(conn, node, PARTNER, ctx) == expected, "SQL"
     assert python_ids(sample_data(), node, PARTNER, ctx) == expected, "Python"

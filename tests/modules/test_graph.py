@@ -16,7 +16,9 @@ def _m(name: str, *depends: str) -> Manifest:
 
 
 def test_dependencies_come_first_in_a_stable_order() -> None:
-    available = {m.name: m for m in [_m("base"), _m("sale", "base"), _m("crm", "base"), _m("shop", "sale", "crm")]}
+    available = {
+        m.name: m for m in [_m("base"), _m("sale", "base"), _m("crm", "base"), _m("shop", "sale", "crm")]
+    }
     assert [m.name for m in resolve(["shop"], available)] == ["base", "crm", "sale", "shop"]
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tenantry.exceptions import UserError
 from tenantry.instance import Instance
+from tests.conftest import session_db_name
 from tests.helpers import FIXTURE_ADDONS
 
 
@@ -21,7 +22,10 @@ def _schema(instance: Instance, db: str) -> dict[str, Any]:
             table: (
                 sorted(c["name"] for c in inspector.get_columns(table)),
                 sorted(i["name"] or "" for i in inspector.get_indexes(table)),
-                sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+                sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"])
+                    for f in inspector.get_foreign_keys(table)
+                ),
             )
             for table in inspector.get_table_names()
         }
@@ -29,7 +33,7 @@ def _schema(instance: Instance, db: str) -> dict[str, Any]:
 
 @pytest.fixture
 def base_db(instance: Instance, request: pytest.FixtureRequest) -> Any:
-    name = f"b-{abs(hash(request.node.nodeid)) % 10**8}"
+    name = session_db_name(request, "b")
     if instance.exists(name):
         instance.drop_database(name)
     instance.create_database(name)
@@ -99,7 +103,9 @@ def test_install_of_unknown_addon_changes_nothing(instance: Instance, base_db: s
 def test_a_failing_install_rolls_back_entirely(instance: Instance, base_db: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken_addon"
     (broken / "data").mkdir(parents=True)
-    (broken / "__manifest__.py").write_text("{'name': 'Broken', 'depends': ['test_orm'], 'data': ['data/bad.xml']}")
+    (broken / "__manifest__.py").write_text(
+        "{'name': 'Broken', 'depends': ['test_orm'], 'data': ['data/bad.xml']}"
+    )
     (broken / "__init__.py").write_text("")
     (broken / "data" / "bad.xml").write_text(
         "<odoo><record id='x' model='test.tag'><field name='name'>ok</field></record>"

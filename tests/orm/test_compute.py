@@ -14,7 +14,9 @@ def test_stored_compute_follows_local_dependencies(env: Environment) -> None:
 
 
 def test_stored_compute_follows_one2many_lines(env: Environment) -> None:
-    thing = env["test.thing"].create({"name": "t", "line_ids": [(0, 0, {"amount": 2}), (0, 0, {"amount": 3})]})
+    thing = env["test.thing"].create(
+        {"name": "t", "line_ids": [(0, 0, {"amount": 2}), (0, 0, {"amount": 3})]}
+    )
     assert thing.lines_total == 5
     env["test.line"].create({"thing_id": thing.id, "amount": 10})
     assert thing.lines_total == 15
@@ -33,7 +35,10 @@ def test_moving_a_line_recomputes_old_and_new_parent(env: Environment) -> None:
 
 def test_order_total_follows_lines(env: Environment) -> None:
     order = env["sale.order"].create(
-        {"partner_id": env.ref("base.res_partner_3").id, "order_line": [(0, 0, {"product_uom_qty": 2, "price_unit": 5})]}
+        {
+            "partner_id": env.ref("base.res_partner_3").id,
+            "order_line": [(0, 0, {"product_uom_qty": 2, "price_unit": 5})],
+        }
     )
     assert order.amount_total == 10
     order.order_line.price_unit = 7

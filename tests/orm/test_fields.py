@@ -33,7 +33,9 @@ def test_every_field_type_round_trips(env: Environment) -> None:
     assert thing.moment == dt.datetime(2024, 2, 29, 13, 14, 15)
     assert thing.data == {"k": [1, 2]} and thing.blob == b"\x00\x01binary"
     assert thing.partner_id == partner and thing.tag_ids == tag
-    [row] = thing.read(["count", "ratio", "flag", "day", "moment", "kind", "blob", "partner_id", "tag_ids", "code"])
+    [row] = thing.read(
+        ["count", "ratio", "flag", "day", "moment", "kind", "blob", "partner_id", "tag_ids", "code"]
+    )
     assert row["partner_id"] == (partner.id, "P")
     assert row["tag_ids"] == [tag.id]
     assert row["blob"] == "AAFiaW5hcnk="  # base64, as clients expect

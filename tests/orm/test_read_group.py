@@ -38,7 +38,9 @@ def test_non_lazy_groups_by_month(env: Environment, grouped) -> None:  # type: i
 
 
 def test_group_by_many2one_gives_id_and_name(env: Environment) -> None:
-    groups = env["sale.order"].read_group([], ["amount_total:sum"], ["partner_id"], orderby="amount_total desc")
+    groups = env["sale.order"].read_group(
+        [], ["amount_total:sum"], ["partner_id"], orderby="amount_total desc"
+    )
     assert groups[0]["partner_id"][1] in ("Wood Corner", "Deco Addict")
     assert groups[0]["amount_total"] >= groups[-1]["amount_total"]
 

@@ -54,7 +54,10 @@ def test_filtered_mapped_sorted(env: Environment) -> None:
     assert things.sorted().mapped("name") == ["a", "b", "c"]  # _order = name
     assert things.sorted(key=lambda t: t.count, reverse=True).mapped("count") == [5, 2, 1]
     root = env.ref("test_orm.thing_root")
-    assert root.mapped("tag_ids.name") == ["red", "blue"] or sorted(root.mapped("tag_ids.name")) == ["blue", "red"]
+    assert root.mapped("tag_ids.name") == ["red", "blue"] or sorted(root.mapped("tag_ids.name")) == [
+        "blue",
+        "red",
+    ]
     assert things.filtered("count")
 
 
@@ -86,7 +89,10 @@ def test_with_company_puts_the_company_first(env: Environment) -> None:
     company_b = env["res.company"].create({"name": "B"})
     records = env["test.thing"].with_context(allowed_company_ids=[1])
     assert records.with_company(company_b).env.context["allowed_company_ids"] == [company_b.id, 1]
-    assert records.with_company(company_b).with_company(1).env.context["allowed_company_ids"] == [1, company_b.id]
+    assert records.with_company(company_b).with_company(1).env.context["allowed_company_ids"] == [
+        1,
+        company_b.id,
+    ]
     assert records.with_company(False) is records
 
 

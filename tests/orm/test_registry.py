@@ -15,7 +15,9 @@ def test_inherit_extends_fields_and_chains_super(env: Environment) -> None:
     assert "loyalty" in env["res.partner"]._fields
 
 
-def test_databases_with_the_same_addons_share_one_registry(instance: Instance, template: str, fresh_db: str) -> None:
+def test_databases_with_the_same_addons_share_one_registry(
+    instance: Instance, template: str, fresh_db: str
+) -> None:
     assert instance.registry(template) is instance.registry(fresh_db)
 
 

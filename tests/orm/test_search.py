@@ -49,7 +49,14 @@ def test_order_by_many2one_uses_the_target_order(env: Environment) -> None:
 
 
 @pytest.mark.parametrize(
-    "order", ["name; DROP TABLE test_thing", "nope", "name sideways", "line_ids", "name,, id desc nulls maybe"]
+    "order",
+    [
+        "name; DROP TABLE test_thing",
+        "nope",
+        "name sideways",
+        "line_ids",
+        "name,, id desc nulls maybe",
+    ],
 )
 def test_bad_orders_are_validation_errors(env: Environment, order: str) -> None:
     with pytest.raises(ValidationError):
@@ -73,7 +80,14 @@ def test_search_read_returns_rows_in_order(env: Environment, things) -> None:  #
 
 @pytest.mark.parametrize(
     "domain",
-    [[("nope", "=", 1)], [("name", "~", 1)], ["&", ("name", "=", "x")], [("name", "=")], "name", [("count", "in", 5)]],
+    [
+        [("nope", "=", 1)],
+        [("name", "~", 1)],
+        ["&", ("name", "=", "x")],
+        [("name", "=")],
+        "name",
+        [("count", "in", 5)],
+    ],
 )
 def test_bad_domains_are_validation_errors(env: Environment, domain: object) -> None:
     with pytest.raises(ValidationError):
@@ -82,7 +96,9 @@ def test_bad_domains_are_validation_errors(env: Environment, domain: object) -> 
 
 def test_dotted_paths_and_hierarchies(env: Environment) -> None:
     wood = env.ref("base.res_partner_1")
-    assert env["res.partner"].search([("parent_id.name", "=", "Wood Corner")]).mapped("name") == ["Brandon Freeman"]
+    assert env["res.partner"].search([("parent_id.name", "=", "Wood Corner")]).mapped("name") == [
+        "Brandon Freeman"
+    ]
     family = env["res.partner"].search([("id", "child_of", wood.id)])
     assert family.mapped("name") == ["Wood Corner", "Brandon Freeman"]
     brandon = env.ref("base.res_partner_4")

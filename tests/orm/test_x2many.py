@@ -35,7 +35,9 @@ def test_many2many_commands(env: Environment, tags) -> None:  # type: ignore[no-
 
 
 def test_one2many_commands(env: Environment) -> None:
-    thing = env["test.thing"].create({"name": "o", "line_ids": [(0, 0, {"amount": 1}), (0, 0, {"amount": 2})]})
+    thing = env["test.thing"].create(
+        {"name": "o", "line_ids": [(0, 0, {"amount": 1}), (0, 0, {"amount": 2})]}
+    )
     l1, l2 = thing.line_ids
     thing.write({"line_ids": [(1, l1.id, {"amount": 10})]})
     assert l1.amount == 10
@@ -53,8 +55,10 @@ def test_one2many_commands(env: Environment) -> None:
 
 
 def test_one2many_without_required_inverse_detaches(env: Environment) -> None:
-    parent = env["test.thing"].create({"name": "p", "child_ids": [(0, 0, {"name": "c1"}), (0, 0, {"name": "c2"})]})
-    c1, c2 = parent.child_ids
+    parent = env["test.thing"].create(
+        {"name": "p", "child_ids": [(0, 0, {"name": "c1"}), (0, 0, {"name": "c2"})]}
+    )
+    c1, _c2 = parent.child_ids
     parent.write({"child_ids": [(3, c1.id)]})
     # parent_id has ondelete=cascade, so detaching deletes like Odoo does.
     assert not c1.exists()

@@ -16,7 +16,13 @@ class IrCron(models.Model):
     user_id = fields.Many2one("res.users", "Scheduler User", ondelete="restrict")
     interval_number = fields.Integer(default=1)
     interval_type = fields.Selection(
-        [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
+        [
+            ("minutes", "Minutes"),
+            ("hours", "Hours"),
+            ("days", "Days"),
+            ("weeks", "Weeks"),
+            ("months", "Months"),
+        ],
         default="days",
     )
     nextcall = fields.Datetime("Next Execution Date")

@@ -26,7 +26,7 @@ class IrModel(models.Model):
         found = self.sudo().search([("model", "=", model)], limit=1)
         if not found:
             raise MissingError(f"Model {model!r} is not reflected in this database")
-        return found.id  # type: ignore[return-value]
+        return found.id
 
 
 class IrModelFields(models.Model):

@@ -23,7 +23,11 @@ class IrModelData(models.Model):
     noupdate = fields.Boolean("Non Updatable", default=False)
 
     _sql_constraints = [
-        ("module_name_uniq", "unique (module, name)", "You cannot have multiple records with the same external ID!"),
+        (
+            "module_name_uniq",
+            "unique (module, name)",
+            "You cannot have multiple records with the same external ID!",
+        ),
     ]
 
     def _lookup(self, module: str, name: str, with_noupdate: bool = False) -> Any:
@@ -39,14 +43,18 @@ class IrModelData(models.Model):
         return (row[0], row[1], bool(row[2])) if with_noupdate else (row[0], row[1])
 
     def _remember(self, module: str, name: str, model: str, res_id: int, noupdate: bool) -> None:
-        self.sudo().create({"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": noupdate})
+        self.sudo().create(
+            {"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": noupdate}
+        )
 
     def _forget(self, module: str, name: str) -> None:
         table = self._table_obj
         self.env.cr.conn.execute(sa.delete(table).where(table.c.module == module, table.c.name == name))
 
     @api.model
-    def check_object_reference(self, module: str, xml_id: str, raise_on_access_error: bool = False) -> list[Any]:
+    def check_object_reference(
+        self, module: str, xml_id: str, raise_on_access_error: bool = False
+    ) -> list[Any]:
         """``[model, res_id]`` of ``module.xml_id`` (what odoorpc's ``env.ref`` calls)."""
         found = self._lookup(module, xml_id)
         if found is None:

@@ -35,4 +35,8 @@ class IrRule(models.Model):
             setattr(rule, "global", not rule.groups)
 
 
-setattr(IrRule, "global", fields.Boolean(compute="_compute_global", store=True, help="No groups: applies to everyone."))
+setattr(
+    IrRule,
+    "global",
+    fields.Boolean(compute="_compute_global", store=True, help="No groups: applies to everyone."),
+)

@@ -33,8 +33,16 @@ class ResCompany(models.Model):
         for vals in vals_list:
             vals = dict(vals)
             if not vals.get("partner_id") and vals.get("name"):
-                partner = self.env["res.partner"].sudo().create(
-                    {"name": vals["name"], "is_company": True, "email": vals.get("email") or False}
+                partner = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": vals["name"],
+                            "is_company": True,
+                            "email": vals.get("email") or False,
+                        }
+                    )
                 )
                 vals["partner_id"] = partner.id
             prepared.append(vals)

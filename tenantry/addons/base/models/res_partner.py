@@ -25,7 +25,11 @@ class ResPartner(models.Model):
     parent_id = fields.Many2one("res.partner", "Related Company", index=True)
     child_ids = fields.One2many("res.partner", "parent_id", "Contact")
     commercial_partner_id = fields.Many2one(
-        "res.partner", "Commercial Entity", compute="_compute_commercial_partner", store=True, index=True
+        "res.partner",
+        "Commercial Entity",
+        compute="_compute_commercial_partner",
+        store=True,
+        index=True,
     )
     is_company = fields.Boolean("Is a Company", default=False)
     user_id = fields.Many2one("res.users", "Salesperson", index=True)

@@ -16,7 +16,11 @@ class ResGroups(models.Model):
     full_name = fields.Char("Group Name", compute="_compute_full_name")
     category_id = fields.Many2one("ir.module.category", "Application", index=True)
     implied_ids = fields.Many2many(
-        "res.groups", "res_groups_implied_rel", "gid", "hid", "Inherits",
+        "res.groups",
+        "res_groups_implied_rel",
+        "gid",
+        "hid",
+        "Inherits",
         help="Users of this group automatically belong to the implied groups.",
     )
     users = fields.Many2many("res.users", "res_groups_users_rel", "gid", "uid", "Users")
@@ -24,7 +28,11 @@ class ResGroups(models.Model):
     comment = fields.Text()
 
     _sql_constraints = [
-        ("name_uniq", "unique (category_id, name)", "The name of the group must be unique within an application!"),
+        (
+            "name_uniq",
+            "unique (category_id, name)",
+            "The name of the group must be unique within an application!",
+        ),
     ]
 
     def _compute_full_name(self) -> None:
@@ -61,7 +69,10 @@ class ResUsers(models.Model):
     name = fields.Char(required=True)
     login = fields.Char(required=True, help="Used to log into the system")
     password = fields.Char(
-        compute="_compute_password", inverse="_set_password", write_only=True, copy=False,
+        compute="_compute_password",
+        inverse="_set_password",
+        write_only=True,
+        copy=False,
         help="Write-only: stored as an Argon2 hash, reads as empty.",
     )
     password_hash = fields.Char(copy=False, groups=".")
@@ -72,12 +83,18 @@ class ResUsers(models.Model):
         "res.company", "Company", required=True, default=lambda self: self.env.company.id or False
     )
     company_ids = fields.Many2many(
-        "res.company", "res_company_users_rel", "user_id", "cid", "Companies",
+        "res.company",
+        "res_company_users_rel",
+        "user_id",
+        "cid",
+        "Companies",
         default=lambda self: self.env.company.ids,
     )
     active = fields.Boolean(default=True)
     share = fields.Boolean(
-        "Share User", compute="_compute_share", store=True,
+        "Share User",
+        compute="_compute_share",
+        store=True,
         help="External user (portal, public or no group): not an internal user.",
     )
     lang = fields.Char("Language", default="en_US")
@@ -106,13 +123,13 @@ class ResUsers(models.Model):
 
     def _effective_group_ids(self) -> set[int]:
         """The user's groups and all the groups they imply."""
-        return self.groups_id._implied_closure()
+        return set(self.groups_id._implied_closure())
 
     def has_group(self, group_ext_id: str) -> bool:
         """Whether the user belongs to the group ``module.xml_id`` (implied groups count)."""
         self.ensure_one()
         group = self.env.ref(group_ext_id, raise_if_not_found=False)
-        return bool(group) and group.id in self._effective_group_ids()
+        return group is not None and group.id in self._effective_group_ids()
 
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
@@ -122,12 +139,16 @@ class ResUsers(models.Model):
         for vals in vals_list:
             vals = dict(vals)
             if not vals.get("partner_id") and vals.get("name"):
-                partner = self.env["res.partner"].sudo().create(
-                    {
-                        "name": vals["name"],
-                        "email": vals.get("email") or False,
-                        "company_id": vals.get("company_id") or False,
-                    }
+                partner = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": vals["name"],
+                            "email": vals.get("email") or False,
+                            "company_id": vals.get("company_id") or False,
+                        }
+                    )
                 )
                 vals["partner_id"] = partner.id
             prepared.append(vals)

@@ -3,7 +3,12 @@ from __future__ import annotations
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
 
-ORDER_STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("done", "Locked"), ("cancel", "Cancelled")]
+ORDER_STATES = [
+    ("draft", "Quotation"),
+    ("sale", "Sales Order"),
+    ("done", "Locked"),
+    ("cancel", "Cancelled"),
+]
 
 
 class SaleOrder(models.Model):
@@ -16,7 +21,11 @@ class SaleOrder(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", required=True, check_company=True, index=True)
     user_id = fields.Many2one("res.users", "Salesperson", default=lambda self: self.env.uid, index=True)
     company_id = fields.Many2one(
-        "res.company", "Company", required=True, index=True, default=lambda self: self.env.company.id or False
+        "res.company",
+        "Company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company.id or False,
     )
     state = fields.Selection(ORDER_STATES, "Status", default="draft", index=True)
     date_order = fields.Datetime("Order Date", default=lambda self: fields.Datetime.now())

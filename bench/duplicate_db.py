@@ -1,0 +1,103 @@
+"""Duplicating a database: ``Instance.duplicate_database(src, dst)``.
+
+The source holds ``base``, 50 salespeople and 10k partners (loaded with
+SQLAlchemy Core; ``VACUUM ANALYZE`` on PostgreSQL). After one untimed warm-up
+copy, N copies are timed, each dropped after its timing (not timed). The figure
+includes everything ``duplicate_database`` does: the copy itself
+(``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, SQLite's backup API on SQLite)
+and the new ``database.uuid`` written through the ORM in the copy. The copy
+alone (``Storage.duplicate``) is measured too, as a diagnostic.
+
+Goals: under 0.3 s on PostgreSQL, under 0.1 s on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from bench._common import (
+    BenchContext,
+    Result,
+    Stats,
+    analyze,
+    create_salespeople,
+    fmt_seconds,
+    load_partners,
+    print_profile,
+    profile_calls,
+    repeat,
+)
+
+NAME = "duplicate_db"
+PARTNERS = 10_000
+ITERATIONS, QUICK_ITERATIONS = 15, 5
+GOALS = {"postgresql": 0.3, "sqlite": 0.1}
+SOURCE = "bench_dup_src"
+
+
+def run(ctx: BenchContext) -> list[Result]:
+    return [_run_backend(ctx, backend) for backend in ctx.backends]
+
+
+def _run_backend(ctx: BenchContext, backend: str) -> Result:
+    iterations = QUICK_ITERATIONS if ctx.quick else ITERATIONS
+    goal = GOALS[backend]
+    with ctx.instance(backend) as inst:
+        ctx.log(f"duplicate_db/{backend}: source with base and {PARTNERS} partners")
+        inst.create_database(SOURCE)
+        load_partners(inst, SOURCE, PARTNERS, create_salespeople(inst, SOURCE))
+        analyze(inst, SOURCE)
+        source_bytes = inst.database_size(SOURCE)
+        names = _names("bench_dup_")
+        made: list[str] = []
+
+        def copy_with(duplicate: Callable[[str, str], None]) -> Callable[[], None]:
+            def copy() -> None:
+                made.append(next(names))
+                duplicate(SOURCE, made[-1])
+
+            return copy
+
+        def drop() -> None:
+            inst.drop_database(made.pop())
+
+        full = copy_with(inst.duplicate_database)
+        ctx.log(f"duplicate_db/{backend}: warm-up, then {iterations} timed copies")
+        full()
+        drop()
+        samples = repeat(full, iterations, between=drop)
+        storage_only = repeat(copy_with(inst.storage.duplicate), max(3, iterations // 2), between=drop)
+        stats, copy_stats = Stats.of(samples), Stats.of(storage_only)
+        profile = None
+        if ctx.profile and stats.median >= goal:
+            profile = profile_calls(full, 5, f"duplicate_db-{backend}", between=drop)
+            print_profile(f"duplicate_db {backend}", profile)
+    details = {
+        "partners": PARTNERS,
+        "source_bytes": source_bytes,
+        "seconds": stats.scaled(1, 4),
+        "samples": [round(s, 4) for s in samples],
+        "storage_duplicate_only_seconds": copy_stats.scaled(1, 4),
+    }
+    if profile is not None:
+        details["profile"] = profile
+    return Result(
+        benchmark=f"duplicate_db base + {PARTNERS // 1000}k partners",
+        backend=backend,
+        figure=(
+            f"{fmt_seconds(stats.median)} (p90 {fmt_seconds(stats.p90)}, min {fmt_seconds(stats.min)};"
+            f" copy alone {fmt_seconds(copy_stats.median)})"
+        ),
+        goal=f"< {goal} s",
+        passed=stats.median < goal,
+        value=round(stats.median, 4),
+        unit="s",
+        details=details,
+    )
+
+
+def _names(prefix: str) -> Iterator[str]:
+    k = 0
+    while True:
+        yield f"{prefix}{k}"
+        k += 1

@@ -1,0 +1,67 @@
+"""``tenantry db``: the database lifecycle from the command line, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ._helpers import Cli, database_env, failed_cleanly, succeeded
+
+
+def _uuid(db_url: str, db: str) -> str:
+    with database_env(db_url, db) as env:
+        return str(env["ir.config_parameter"].get_param("database.uuid"))
+
+
+def test_create_list_duplicate_dump_restore_drop_round_trip(cli: Cli, db_url: str, tmp_path: Path) -> None:
+    created = succeeded(cli("db", "create", "acme", "--admin-password", "pw", db_url=db_url))
+    assert created.stdout == ""  # stdout is for results; progress goes to stderr
+    assert "Created database 'acme'" in created.stderr
+    assert succeeded(cli("db", "list", db_url=db_url)).stdout == "acme\n"
+
+    succeeded(cli("db", "duplicate", "acme", "acme-copy", db_url=db_url))
+    error = failed_cleanly(cli("db", "duplicate", "acme", "acme-copy", db_url=db_url))
+    assert error == "Error: The database 'acme-copy' already exists"
+
+    backup = tmp_path / "acme-copy.dump"
+    succeeded(cli("db", "dump", "acme-copy", str(backup), db_url=db_url))
+    assert backup.stat().st_size > 0
+    succeeded(cli("db", "restore", "restored", str(backup), "--copy", db_url=db_url))
+
+    listed = succeeded(cli("db", "list", "--json", db_url=db_url)).stdout
+    assert json.loads(listed) == ["acme", "acme-copy", "restored"]
+    assert int(succeeded(cli("db", "size", "restored", db_url=db_url)).stdout) > 0
+    uuids = {_uuid(db_url, db) for db in ("acme", "acme-copy", "restored")}
+    assert len(uuids) == 3  # a duplicate and a --copy restore get their own identity
+
+    succeeded(cli("db", "drop", "acme-copy", db_url=db_url))
+    succeeded(cli("db", "drop", "restored", db_url=db_url))
+    assert succeeded(cli("db", "list", db_url=db_url)).stdout == "acme\n"
+
+
+def test_create_with_an_invalid_name_prints_one_error_line_and_exits_1(cli: Cli, db_url: str) -> None:
+    error = failed_cleanly(cli("db", "create", "Bad Name", db_url=db_url))
+    assert error.startswith("Error: Invalid database name 'Bad Name'")
+    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
+
+
+def test_create_with_an_unknown_addon_creates_nothing(cli: Cli, db_url: str) -> None:
+    error = failed_cleanly(cli("db", "create", "acme", "--modules", "nope", db_url=db_url))
+    assert error == "Error: Addon 'nope' is not available in the addons path"
+    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
+
+
+def test_drop_of_a_missing_database_exits_1(cli: Cli, db_url: str) -> None:
+    error = failed_cleanly(cli("db", "drop", "ghost", db_url=db_url))
+    assert error == "Error: The database 'ghost' does not exist"
+
+
+def test_restore_from_a_missing_file_exits_1(cli: Cli, db_url: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.dump"
+    error = failed_cleanly(cli("db", "restore", "acme", str(missing), db_url=db_url))
+    assert error == f"Error: No dump file at {missing}"
+
+
+def test_list_prints_nothing_for_an_empty_cluster(cli: Cli, db_url: str) -> None:
+    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
+    assert succeeded(cli("db", "list", "--json", db_url=db_url)).stdout == "[]\n"
