@@ -10,6 +10,7 @@ the loader looks for the classes.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import threading
 from collections.abc import Iterable
@@ -29,14 +30,37 @@ def _mount(directory: Path) -> None:
         paths.append(str(directory))
 
 
-def addon_classes(manifest: Manifest) -> AddonClasses:
-    """Import an addon and return its model classes."""
+def _import_addon(manifest: Manifest) -> str:
+    """Import the addon package from exactly ``manifest.path``; returns the package name.
+
+    Two directories may hold an addon of the same name (the first one on the addons
+    path wins); a package already imported from another directory is replaced.
+    """
     _mount(manifest.path.parent)
     package = f"tenantry.addons.{manifest.name}"
+    loaded = sys.modules.get(package)
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").parent == manifest.path:
+        return package
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        package, manifest.path / "__init__.py", submodule_search_locations=[str(manifest.path)]
+    )
+    if spec is None or spec.loader is None:
+        raise UserError(f"Cannot import addon {manifest.name!r} from {manifest.path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[package] = module
     try:
-        importlib.import_module(package)
-    except ImportError as exc:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[package]
         raise UserError(f"Cannot import addon {manifest.name!r}: {exc}") from exc
+    return package
+
+
+def addon_classes(manifest: Manifest) -> AddonClasses:
+    """Import an addon and return its model classes."""
+    package = _import_addon(manifest)
     classes: dict[type[BaseModel], None] = {}
     for name, module in list(sys.modules.items()):
         if module is None or not (name == package or name.startswith(package + ".")):

@@ -126,3 +126,43 @@ def test_button_immediate_install_from_an_environment(instance: Instance, base_d
         env["ir.module.module"].search([("name", "=", "test_orm")]).button_immediate_install()
     with instance.env(base_db) as env:
         assert "test.thing" in env.registry and env.ref("test_orm.thing_root")
+
+
+def _versioned_addon(root: Path, version: str, extra_field: bool) -> Path:
+    addon = root / "evolving"
+    (addon / "models").mkdir(parents=True)
+    (addon / "__manifest__.py").write_text(
+        f"{{'name': 'Evolving', 'version': '{version}', 'depends': ['base']}}"
+    )
+    (addon / "__init__.py").write_text("from . import models  # noqa: F401\n")
+    field = "    size = fields.Integer(index=True)\n" if extra_field else ""
+    (addon / "models" / "__init__.py").write_text(
+        "from tenantry.orm import fields, models\n\n\n"
+        "class Evolving(models.Model):\n"
+        "    _name = 'evolving.thing'\n"
+        "    name = fields.Char()\n" + field
+    )
+    return root
+
+
+def test_upgrade_after_a_code_change_adds_the_new_columns(
+    instance: Instance, base_db: str, tmp_path: Path
+) -> None:
+    v1 = Instance(instance.url, addons_path=[_versioned_addon(tmp_path / "v1", "1.0", extra_field=False)])
+    v1.install_modules(base_db, ["evolving"])
+    with v1.env(base_db) as env:
+        env["evolving.thing"].create({"name": "kept"})
+    v1.close()
+    v2 = Instance(instance.url, addons_path=[_versioned_addon(tmp_path / "v2", "1.1", extra_field=True)])
+    assert "size" not in _schema(v2, base_db)["evolving_thing"][0]
+    v2.upgrade_modules(base_db, ["evolving"])
+    assert "size" in _schema(v2, base_db)["evolving_thing"][0]
+    with v2.env(base_db) as env:
+        assert env["evolving.thing"].search([]).mapped("name") == ["kept"]
+        env["evolving.thing"].create({"name": "sized", "size": 3})
+        assert env["ir.module.module"].search([("name", "=", "evolving")]).latest_version == "1.1"
+        assert (
+            env["ir.model.fields"].search_count([("model", "=", "evolving.thing"), ("name", "=", "size")])
+            == 1
+        )
+    v2.close()

@@ -116,3 +116,26 @@ def test_savepoint_undoes_only_the_block(env: Environment) -> None:
         env["test.thing"].create({"name": "gone"})
         env["test.thing"].create({"name": "dup", "code": "ROOT"})
     assert kept.exists() and not env["test.thing"].search([("name", "=", "gone")])
+
+
+def test_a_bad_value_leaves_the_record_untouched(env: Environment) -> None:
+    thing = env["test.thing"].create(
+        {"name": "stable", "count": 1, "tag_ids": [(4, env.ref("test_orm.tag_red").id)]}
+    )
+    before = thing.read(["name", "count", "kind", "tag_ids"])
+    for vals in (
+        {"count": 5, "kind": "zzz"},
+        {"count": 5, "nope": 1},
+        {"name": "changed", "tag_ids": [(9, 0)]},
+        {"count": 5, "day": "not a date"},
+    ):
+        with pytest.raises(ValidationError):
+            thing.write(vals)
+        assert thing.read(["name", "count", "kind", "tag_ids"]) == before
+
+
+def test_a_failed_create_in_a_batch_creates_nothing(env: Environment) -> None:
+    count = env["test.thing"].search_count([])
+    with pytest.raises(ValidationError):
+        env["test.thing"].create([{"name": "first"}, {"name": "second", "kind": "zzz"}])
+    assert env["test.thing"].search_count([]) == count
