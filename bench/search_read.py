@@ -42,6 +42,7 @@ from bench._common import (
     print_profile,
     profile_calls,
 )
+from tenantry.instance import Instance
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 
 NAME = "search_read"
@@ -109,7 +110,7 @@ def _run_backend(ctx: BenchContext, backend: str) -> list[Result]:
             analyze(inst, db)
             per_size[size] = {}
             for case in CASES:
-                ctx.log(f"search_read/{backend}: {case.label} @ {fmt_rows(size)}, {iterations} rounds")
+                ctx.log(f"search_read/{backend}: {case.label} @ {fmt_rows(size)}, up to {iterations} rounds")
                 measured = _measure(ctx, inst, db, case, uid, iterations, f"{backend}-{size}")
                 per_size[size][case.label] = measured
                 results.append(_ratio_result(backend, size, case, measured))
@@ -120,7 +121,7 @@ def _run_backend(ctx: BenchContext, backend: str) -> list[Result]:
 
 
 def _measure(
-    ctx: BenchContext, inst: Any, db: str, case: Case, uid: int, iterations: int, label: str
+    ctx: BenchContext, inst: Instance, db: str, case: Case, uid: int, iterations: int, label: str
 ) -> dict[str, Any]:
     domain = case.orm_domain(uid)
     with inst.env(db) as env:
