@@ -32,8 +32,7 @@ def find_pg_binary(program: str) -> str:
         if path.is_file() and os.access(path, os.X_OK):
             return str(path)
     raise FileNotFoundError(
-        f"PostgreSQL program {program!r} not found on PATH, in $TENANTRY_PG_BIN "
-        f"or under {_DEBIAN_ROOT}/*/bin"
+        f"PostgreSQL program {program!r} not found on PATH, in $TENANTRY_PG_BIN or under {_DEBIAN_ROOT}/*/bin"
     )
 
 

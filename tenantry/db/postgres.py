@@ -66,17 +66,13 @@ class PostgresBackend:
 
     def make_engine(self, name: str) -> Engine:
         _check_not_reserved(name)
-        return create_engine(
-            self._url.set(database=name), pool_size=4, max_overflow=4, pool_pre_ping=False
-        )
+        return create_engine(self._url.set(database=name), pool_size=4, max_overflow=4, pool_pre_ping=False)
 
     def exists(self, name: str) -> bool:
         if name in _RESERVED:
             return False
         with self._admin.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
             return found.first() is not None
 
     def list(self) -> list[str]:

@@ -143,8 +143,11 @@ class _Compiler:
             else:
                 test = column != present[0] if len(present) == 1 else column.not_in(present)
         if positive:
-            null_test = column.is_(None) if has_null else None
-            return sa.or_(*(part for part in (test, null_test) if part is not None))
+            if not has_null:
+                assert test is not None
+                return test
+            null_test = column.is_(None)
+            return null_test if test is None else sa.or_(test, null_test)
         if has_null:
             # NULL is one of the values excluded: the plain NOT IN already drops it.
             return sa.and_(*(part for part in (test, column.is_not(None)) if part is not None))

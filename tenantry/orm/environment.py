@@ -66,6 +66,8 @@ class Transaction:
     def invalidate(self, model: str | None = None, ids: Iterable[int] | None = None) -> None:
         """Forget cached values: of ``ids`` of ``model``, of all of ``model``, or everything."""
         self.computed.clear()
+        if model is None or model == "ir.model.data":
+            self.data.pop("xmlids", None)  # external ids, see ir.model.data
         if model is None:
             self.cache.clear()
             return

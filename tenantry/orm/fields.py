@@ -508,7 +508,6 @@ class One2many(_Relational):
         super().__init__(comodel_name, string, **kw)
 
 
-
 class Many2many(_Relational):
     """Links through a relation table ``relation(column1 -> this, column2 -> comodel)``."""
 
@@ -528,4 +527,3 @@ class Many2many(_Relational):
             if value is not None:
                 kw[key] = value
         super().__init__(comodel_name, string, **kw)
-

@@ -58,6 +58,11 @@ class ReadMixin(SearchMixin):
         ]  # fmt: skip
         return [c for c in columns + extra if c is not None]
 
+    def _read_columns(self, names: Sequence[str]) -> list[str]:
+        """The columns holding the stored fields among ``names``."""
+        fields = self._fields
+        return [c for n in names if (c := fields[n].column) is not None and n != "id"]
+
     def _fetch(self, columns: Sequence[str], missing_ok: bool = False) -> None:
         """Make sure the cache holds ``columns`` for self, fetching the prefetch set.
 

@@ -82,6 +82,8 @@ class Registry:
         self.triggers: Mapping[tuple[str, str], tuple[Trigger, ...]] = MappingProxyType(
             _triggers(self.models)
         )
+        self.memo: dict[Any, Any] = {}
+        """Derived values that depend only on this registry (parsed domains, ORDER BY clauses)."""
         self.has_company_dependent: bool = any(
             f.company_dependent for cls in self.models.values() for f in cls._fields.values()
         )

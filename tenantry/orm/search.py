@@ -7,7 +7,7 @@ normalized and compiled in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
@@ -16,8 +16,13 @@ from tenantry.domain import (
     AND,
     FALSE,
     TRUE,
+    And,
     CompileContext,
     Domain,
+    Leaf,
+    Not,
+    Operator,
+    Or,
     compile_domain,
     evaluate,
     normalize,
@@ -27,7 +32,7 @@ from tenantry.domain.schema import FieldSchema, ModelSchema
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api
 from tenantry.orm.access import Operation
-from tenantry.orm.ordering import compile_order
+from tenantry.orm.ordering import compile_order, parse_order
 from tenantry.orm.recordset import Recordset
 
 if TYPE_CHECKING:
@@ -76,17 +81,42 @@ class SearchMixin(Recordset):
     ) -> Domain:
         """The full domain of a search: caller's domain AND active AND record rules."""
         schema = self._schema
-        node = parse(list(domain or ()), schema, self.env.registry.schema)
-        parts = [node]
+        node = self._parsed(domain)
         if active_test is None:
             active_test = bool(self.env.context.get("active_test", True))
-        if active_test and schema.active_name and not _mentions(domain, schema.active_name):
-            parts.append(parse([(schema.active_name, "=", True)], schema, self.env.registry.schema))
-        if not self.env.su:
-            rules = self.env.cr.policy.rule_domain(self.env, self._name, operation)
+        active = bool(active_test and schema.active_name and not _mentions(domain, schema.active_name))
+        rules = None if self.env.su else self.env.cr.policy.rule_domain(self.env, self._name, operation)
+        if not active and rules is None:
+            return node
+        memo = self.env.registry.memo
+        key = ("full", self._name, node, active, rules)
+        full = memo.get(key)
+        if full is None:
+            parts = [node]
+            if active:
+                parts.append(self._parsed(((schema.active_name, "=", True),)))
             if rules is not None:
                 parts.append(rules)
-        return normalize(AND(parts), schema, self.env.registry.schema)
+            full = normalize(AND(parts), schema, self.env.registry.schema)
+            _remember(memo, key, full)
+        return full  # type: ignore[no-any-return]
+
+    def _parsed(self, domain: Any) -> Domain:
+        """``domain`` parsed and normalized, memoized per registry: both depend on the schema only."""
+        registry = self.env.registry
+        try:
+            key: Any = ("domain", self._name, _domain_key(domain or ()))
+            hash(key)
+        except TypeError:
+            key = None
+        node = registry.memo.get(key) if key is not None else None
+        if node is None:
+            node = normalize(
+                parse(list(domain or ()), self._schema, registry.schema), self._schema, registry.schema
+            )
+            if key is not None:
+                _remember(registry.memo, key, node)
+        return node  # type: ignore[no-any-return]
 
     def _where(
         self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
@@ -97,23 +127,50 @@ class SearchMixin(Recordset):
             return None
         if node == FALSE:
             return sa.false()
-        return compile_domain(node, self._schema, self.env.registry.schema, self._compile_context())
+        ctx = self._compile_context()
+        registry = self.env.registry
+        if _has_subsearch(node):
+            # Sub-searches carry the comodels' rules for this user: compiled every time.
+            return compile_domain(node, self._schema, registry.schema, ctx)
+        # Otherwise the expression depends on the domain and company only; the
+        # field-group checks, which depend on the user, still run every time.
+        key = ("where", self._name, node, ctx.company_id)
+        where = registry.memo.get(key)
+        if where is None:
+            where = compile_domain(node, self._schema, registry.schema, ctx)
+            _remember(registry.memo, key, where)
+        elif not self.env.su:
+            self._check_domain_fields(node)
+        return where  # type: ignore[no-any-return]
+
+    def _check_domain_fields(self, node: Domain) -> None:
+        """Refuse a domain on fields the user may not read (``groups=``)."""
+        restricted = [
+            leaf.path[0]
+            for leaf in _leaves(node)
+            if (f := self._schema.field(leaf.path[0])) is not None and f.groups
+        ]
+        if restricted:
+            self.env.cr.policy.check_fields(self.env, self._name, restricted, Operation.READ)
 
     def _order_by(self, order: str | None) -> list[Any]:
+        """ORDER BY clauses; the clause objects are immutable, so memoized per registry."""
         env = self.env
-
-        def check_field(model: ModelSchema, field: FieldSchema) -> None:
-            if not env.su and field.groups:
-                env.cr.policy.check_fields(env, model.name, (field.name,), Operation.READ)
-
+        spec = order or self._order
         company = env._company_ids() if env.registry.has_company_dependent else []
-        return compile_order(
-            order or self._order,
-            self._schema,
-            env.registry.schema,
-            check_field=check_field,
-            company_id=company[0] if company else None,
-        )
+        company_id = company[0] if company else None
+        key = ("order", self._name, spec, company_id)
+        clauses = env.registry.memo.get(key)
+        if clauses is None:
+            clauses = compile_order(spec, self._schema, env.registry.schema, company_id=company_id)
+            _remember(env.registry.memo, key, clauses)
+        if not env.su:
+            restricted = [
+                t.field for t in parse_order(spec, self._schema) if self._schema.fields[t.field].groups
+            ]
+            if restricted:
+                env.cr.policy.check_fields(env, self._name, restricted, Operation.READ)
+        return clauses  # type: ignore[no-any-return]
 
     def _check_read_access(self) -> None:
         if not self.env.su:
@@ -145,10 +202,23 @@ class SearchMixin(Recordset):
         ids = [row[0] for row in rows]
         if columns:
             cache = self._cache_rows()
-            for row in rows:
-                values = cache.setdefault(row[0], {})
-                values.update(zip(columns, row[1:], strict=True))
-        return self.browse(ids)
+            get = cache.get
+            if len(columns) == 1:
+                column = columns[0]
+                for id_, value in rows:
+                    values = get(id_)
+                    if values is None:
+                        cache[id_] = {column: value}
+                    else:
+                        values[column] = value
+            else:
+                for row in rows:
+                    values = get(row[0])
+                    if values is None:
+                        cache[row[0]] = dict(zip(columns, row[1:], strict=True))
+                    else:
+                        values.update(zip(columns, row[1:], strict=True))
+        return self._with_ids(ids)
 
     # -- public API -------------------------------------------------------------------
 
@@ -185,7 +255,8 @@ class SearchMixin(Recordset):
     ) -> list[dict[str, Any]]:
         """``search`` then ``read``, fetched in a single query when the fields allow it."""
         names = self._check_read_fields(fields)
-        columns = self._prefetch_columns(names)
+        # Only the columns asked for: the rows are read in the search query itself.
+        columns = self._read_columns(names)
         records = self._search(domain or [], offset, limit, order, columns=columns)
         if not records:
             return []
@@ -236,6 +307,9 @@ class SearchMixin(Recordset):
     def _prefetch_columns(self, names: Sequence[str]) -> list[str]:
         raise NotImplementedError
 
+    def _read_columns(self, names: Sequence[str]) -> list[str]:
+        raise NotImplementedError
+
     def _read_format(self, names: Sequence[str], load: str = "_classic_read") -> list[dict[str, Any]]:
         raise NotImplementedError
 
@@ -254,3 +328,37 @@ def _check_paging(offset: Any, limit: Any) -> None:
 def _mentions(domain: Any, field_name: str) -> bool:
     """Whether a leaf of ``domain`` names ``field_name``: then no implicit active filter."""
     return any(isinstance(item, list | tuple) and item and item[0] == field_name for item in domain or ())
+
+
+def _domain_key(value: Any) -> Any:
+    """A hashable key for a domain that tells ``1``, ``True`` and ``1.0`` apart."""
+    if isinstance(value, list | tuple):
+        return tuple(_domain_key(item) for item in value)
+    if isinstance(value, set | frozenset | dict):
+        raise TypeError("not memoized")
+    return (type(value), value)
+
+
+_MEMO_LIMIT = 4096
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Store in a registry memo, bounded: clients choose domains and orders freely."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
+def _leaves(node: Domain) -> Iterator[Leaf]:
+    if isinstance(node, Leaf):
+        yield node
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from _leaves(child)
+    elif isinstance(node, Not):
+        yield from _leaves(node.child)
+
+
+def _has_subsearch(node: Domain) -> bool:
+    """Whether compiling ``node`` consults comodel rules (``any`` / ``not any`` leaves)."""
+    return any(leaf.operator in (Operator.ANY, Operator.NOT_ANY) for leaf in _leaves(node))

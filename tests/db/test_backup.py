@@ -51,9 +51,7 @@ def test_dump_replaces_an_existing_file(storage: Storage, tmp_path: Path) -> Non
     assert len(_notes(storage, "copy")) == 20
 
 
-def test_restore_onto_an_existing_name_refuses_and_keeps_it(
-    storage: Storage, tmp_path: Path
-) -> None:
+def test_restore_onto_an_existing_name_refuses_and_keeps_it(storage: Storage, tmp_path: Path) -> None:
     storage.create("src")
     _fill(storage, "src")
     storage.dump("src", tmp_path / "src.dump")
@@ -67,9 +65,7 @@ def test_restore_onto_an_existing_name_refuses_and_keeps_it(
     assert len(_notes(storage, "src")) == 20
 
 
-def test_restore_of_a_file_that_is_not_a_dump_leaves_no_database(
-    storage: Storage, tmp_path: Path
-) -> None:
+def test_restore_of_a_file_that_is_not_a_dump_leaves_no_database(storage: Storage, tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.dump"
     garbage.write_bytes(b"not a dump at all\n" * 100)
     with pytest.raises(UserError, match=r"garbage\.dump"):

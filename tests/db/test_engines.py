@@ -33,9 +33,7 @@ def _server_connections(url: str, name: str) -> int:
     deadline = time.monotonic() + 5
     with psycopg.connect(conninfo, autocommit=True) as conn:
         while True:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]
-            ).fetchone()
+            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]).fetchone()
             count = int(row[0]) if row else 0
             if count == 0 or time.monotonic() > deadline:
                 return count

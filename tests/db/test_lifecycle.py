@@ -118,9 +118,7 @@ def test_text_orders_by_code_point_like_python(fresh_engine: Engine) -> None:
     assert ordered == sorted(words)
 
 
-def test_databases_get_the_settings_tenantry_relies_on(
-    storage: Storage, fresh_engine: Engine
-) -> None:
+def test_databases_get_the_settings_tenantry_relies_on(storage: Storage, fresh_engine: Engine) -> None:
     with fresh_engine.connect() as conn:
         if storage.dialect == "sqlite":
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

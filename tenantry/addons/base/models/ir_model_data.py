@@ -30,26 +30,45 @@ class IrModelData(models.Model):
         ),
     ]
 
+    def _module_ids(self, module: str) -> dict[str, tuple[str, int, bool]]:
+        """Every external id of ``module``, read once per transaction (data files ask a lot)."""
+        cache: dict[str, dict[str, tuple[str, int, bool]]] = self.env.cr.data.setdefault("xmlids", {})
+        known = cache.get(module)
+        if known is None:
+            table = self._table_obj
+            rows = self.env.cr.conn.execute(
+                sa.select(table.c.name, table.c.model, table.c.res_id, table.c.noupdate).where(
+                    table.c.module == module
+                )
+            )
+            known = {name: (model, res_id, bool(noupdate)) for name, model, res_id, noupdate in rows}
+            cache[module] = known
+        return known
+
     def _lookup(self, module: str, name: str, with_noupdate: bool = False) -> Any:
         """``(model, res_id)`` (plus ``noupdate`` if asked) of ``module.name``, or None."""
-        table = self._table_obj
-        row = self.env.cr.conn.execute(
-            sa.select(table.c.model, table.c.res_id, table.c.noupdate).where(
-                table.c.module == module, table.c.name == name
-            )
-        ).first()
-        if row is None:
+        found = self._module_ids(module).get(name)
+        if found is None:
             return None
-        return (row[0], row[1], bool(row[2])) if with_noupdate else (row[0], row[1])
+        return found if with_noupdate else found[:2]
 
     def _remember(self, module: str, name: str, model: str, res_id: int, noupdate: bool) -> None:
-        self.sudo().create(
-            {"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": noupdate}
-        )
+        """Record an external id (a plain insert: the loaders call this for every record)."""
+        known = self._module_ids(module)
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        self.env.cr.conn.execute(
+            sa.insert(self._table_obj).values(
+                module=module, name=name, model=model, res_id=res_id, noupdate=noupdate,
+                create_uid=uid, create_date=now, write_uid=uid, write_date=now,
+            )
+        )  # fmt: skip
+        known[name] = (model, res_id, noupdate)
 
     def _forget(self, module: str, name: str) -> None:
         table = self._table_obj
         self.env.cr.conn.execute(sa.delete(table).where(table.c.module == module, table.c.name == name))
+        self._module_ids(module).pop(name, None)
 
     @api.model
     def check_object_reference(
