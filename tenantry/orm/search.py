@@ -99,7 +99,7 @@ class SearchMixin(Recordset):
                 parts.append(rules)
             full = normalize(AND(parts), schema, self.env.registry.schema)
             _remember(memo, key, full)
-        return full  # type: ignore[no-any-return]
+        return full
 
     def _parsed(self, domain: Any) -> Domain:
         """``domain`` parsed and normalized, memoized per registry: both depend on the schema only."""
@@ -116,7 +116,7 @@ class SearchMixin(Recordset):
             )
             if key is not None:
                 _remember(registry.memo, key, node)
-        return node  # type: ignore[no-any-return]
+        return node
 
     def _where(
         self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
@@ -141,7 +141,7 @@ class SearchMixin(Recordset):
             _remember(registry.memo, key, where)
         elif not self.env.su:
             self._check_domain_fields(node)
-        return where  # type: ignore[no-any-return]
+        return where
 
     def _check_domain_fields(self, node: Domain) -> None:
         """Refuse a domain on fields the user may not read (``groups=``)."""
@@ -170,7 +170,7 @@ class SearchMixin(Recordset):
             ]
             if restricted:
                 env.cr.policy.check_fields(env, self._name, restricted, Operation.READ)
-        return clauses  # type: ignore[no-any-return]
+        return clauses
 
     def _check_read_access(self) -> None:
         if not self.env.su:
