@@ -30,13 +30,19 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from tenantry.db.pgtools import find_pg_binary
+from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 
-__all__ = ["PostgresCluster", "shared_cluster"]
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
+
+__all__ = ["PostgresCluster", "rollback_env", "shared_cluster"]
 
 # Durability is worthless for a throwaway cluster; speed is not.
 _TEST_SETTINGS: Mapping[str, str] = {
@@ -228,3 +234,26 @@ def shared_cluster() -> PostgresCluster:
         if _shared is None:
             _shared = PostgresCluster()
         return _shared.start()
+
+
+@contextmanager
+def rollback_env(
+    inst: Instance, db: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None
+) -> Iterator[Environment]:
+    """Like :meth:`Instance.env`, but always rolled back: a test leaves no trace.
+
+    ::
+
+        with rollback_env(inst, "acme", uid=2) as env:
+            env["res.partner"].create({"name": "scratch"})   # gone afterwards
+    """
+    engine = inst.storage.engine(db)
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            registry = inst.registry(db)
+            cr = Transaction(conn, registry, db, inst.policy(registry))
+            cr.modules = inst.modules
+            yield Environment(cr, uid, context)
+        finally:
+            transaction.rollback()
