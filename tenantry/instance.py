@@ -34,6 +34,7 @@ from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.fields import Datetime
 from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema
+from tenantry.security.policy import SecurityCaches, SecurityPolicy
 
 DEFAULT_URL = "sqlite:///./tenantry-data"
 
@@ -55,6 +56,7 @@ class Instance:
         self.modules = ModuleManager(self.registries)
         self.modules.listeners.append(self._modules_changed)
         self._db_registries: dict[str, Registry] = {}
+        self._security = SecurityCaches()
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -178,7 +180,9 @@ class Instance:
             return self._registry_for(db, conn)
 
     def policy(self, registry: Registry) -> AccessPolicy:
-        """The access policy enforced in databases of ``registry``."""
+        """The access policy enforced in databases of ``registry``: Odoo's, once base is in."""
+        if "ir.rule" in registry and "ir.model.access" in registry:
+            return SecurityPolicy(self._security)
         return OpenPolicy()
 
     def _registry_for(self, db: str, conn: Connection) -> Registry:
@@ -199,6 +203,7 @@ class Instance:
     def _forget(self, db: str) -> None:
         with self._lock:
             self._db_registries.pop(db, None)
+        self._security.forget(db)
 
     def _superuser_env(self, conn: Connection, registry: Registry, db: str) -> Environment:
         cr = Transaction(conn, registry, db, OpenPolicy())

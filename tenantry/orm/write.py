@@ -153,6 +153,16 @@ class WriteMixin(ComputeMixin):
     def _with_defaults(self, vals: Mapping[str, Any]) -> dict[str, Any]:
         missing = [n for n in self._fields if n not in vals and n not in _LOG_ACCESS and n != "id"]
         defaults = self.default_get(missing) if missing else {}
+        company = self._fields.get("company_id")
+        if (
+            "company_id" in missing
+            and "company_id" not in defaults
+            and isinstance(company, F.Many2one)
+            and company.comodel_name == "res.company"
+            and company.required
+        ):
+            # A required company defaults to the current company.
+            defaults["company_id"] = self.env.company.id or False
         return {**defaults, **vals}
 
     # -- write -------------------------------------------------------------------------

@@ -7,6 +7,7 @@
     "data": [
         "security/base_groups.xml",
         "data/base_data.xml",
+        "security/base_security.xml",
         "data/res.country.csv",
         "security/ir.model.access.csv",
     ],

@@ -3,6 +3,8 @@ from __future__ import annotations
 from tenantry.exceptions import MissingError
 from tenantry.orm import api, fields, models
 
+from .security_data import SecurityDataMixin
+
 
 class IrModel(models.Model):
     """One row per model of the registry, reflected at install and upgrade."""
@@ -51,7 +53,7 @@ class IrModelFields(models.Model):
     _sql_constraints = [("name_unique", "unique (model, name)", "Field names must be unique per model.")]
 
 
-class IrModelAccess(models.Model):
+class IrModelAccess(SecurityDataMixin, models.Model):
     _name = "ir.model.access"
     _description = "Model Access"
     _order = "model_id, group_id, name, id"

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
 
+from .security_data import SecurityDataMixin
 
-class IrRule(models.Model):
+
+class IrRule(SecurityDataMixin, models.Model):
     """A record rule: a domain that records must satisfy for an operation."""
 
     _name = "ir.rule"
@@ -28,6 +31,21 @@ class IrRule(models.Model):
             "Rule must have at least one checked access right!",
         ),
     ]
+
+    @api.constrains("model_id", "domain_force", "active")
+    def _check_domain(self) -> None:
+        """A rule is not for ir.rule itself, and its domain must make sense when saved."""
+        from tenantry.security.policy import rule_domain_node, rule_eval_names
+
+        names = rule_eval_names(self.env)
+        for rule in self.sudo():
+            if rule.model_id.model == "ir.rule":
+                raise ValidationError("Rules can not be applied on the Record Rules model.")
+            if rule.active and rule.domain_force:
+                try:
+                    rule_domain_node(self.env, rule.model_id.model, rule.domain_force, names)
+                except (ValidationError, TypeError, KeyError) as exc:
+                    raise ValidationError(f"Invalid domain: {exc}") from None
 
     @api.depends("groups")
     def _compute_global(self) -> None:

@@ -34,6 +34,12 @@ class ResPartner(models.Model):
     is_company = fields.Boolean("Is a Company", default=False)
     user_id = fields.Many2one("res.users", "Salesperson", index=True)
     user_ids = fields.One2many("res.users", "partner_id", "Users")
+    partner_share = fields.Boolean(
+        "Share Partner",
+        compute="_compute_partner_share",
+        store=True,
+        help="Not the partner of an internal user (a customer, a vendor, a portal user...).",
+    )
     company_id = fields.Many2one("res.company", "Company", index=True)
     email = fields.Char()
     phone = fields.Char()
@@ -53,6 +59,12 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id = partner
             else:
                 partner.commercial_partner_id = partner.parent_id.commercial_partner_id
+
+    @api.depends("user_ids.share", "user_ids.active")
+    def _compute_partner_share(self) -> None:
+        for partner in self:
+            users = partner.with_context(active_test=False).user_ids
+            partner.partner_share = not users or all(user.share for user in users)
 
     @api.depends("is_company", "name", "parent_id.name")
     def _compute_complete_name(self) -> None:

@@ -4,10 +4,13 @@ from typing import Any
 
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
+from tenantry.security.groups import USER_TYPE_GROUPS
 from tenantry.security.passwords import hash_password
 
+from .security_data import SecurityDataMixin
 
-class ResGroups(models.Model):
+
+class ResGroups(SecurityDataMixin, models.Model):
     _name = "res.groups"
     _description = "Access Groups"
     _order = "name"
@@ -61,7 +64,7 @@ class ResGroups(models.Model):
         return seen
 
 
-class ResUsers(models.Model):
+class ResUsers(SecurityDataMixin, models.Model):
     _name = "res.users"
     _description = "User"
     _order = "name, login"
@@ -78,6 +81,10 @@ class ResUsers(models.Model):
     password_hash = fields.Char(copy=False, groups=".")
     partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
     email = fields.Char()
+    # Odoo users delegate to their partner; rules read these through ``user``.
+    commercial_partner_id = fields.Many2one(
+        "res.partner", "Commercial Entity", related="partner_id.commercial_partner_id"
+    )
     groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", "Groups")
     company_id = fields.Many2one(
         "res.company", "Company", required=True, default=lambda self: self.env.company.id or False
@@ -120,6 +127,15 @@ class ResUsers(models.Model):
         internal = self.env.ref("base.group_user", raise_if_not_found=False)
         for user in self:
             user.share = not (internal and internal.id in user._effective_group_ids())
+
+    @api.constrains("groups_id")
+    def _check_one_user_type(self) -> None:
+        """Internal, portal and public are exclusive user types."""
+        types = [self.env.ref(x, raise_if_not_found=False) for x in USER_TYPE_GROUPS]
+        type_ids = {t.id for t in types if t}
+        for user in self:
+            if len(type_ids & user._effective_group_ids()) > 1:
+                raise ValidationError("The user cannot have more than one user types.")
 
     def _effective_group_ids(self) -> set[int]:
         """The user's groups and all the groups they imply."""
