@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 import tenantry
-from tenantry.cli import db, module
+from tenantry.cli import db, module, security
 from tenantry.cli.demo import demo
 from tenantry.cli.shell import shell
 
@@ -32,9 +32,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold passwords
 )
-# One line per command group; `serve` and `security` will join them here.
+# One line per command group; `serve` will join them here.
 app.add_typer(db.app)
 app.add_typer(module.app)
+app.add_typer(security.app)
 app.command()(shell)
 app.command()(demo)
 

@@ -54,6 +54,9 @@ class Transaction:
         self.computing: dict[tuple[str, str, int], dict[int, Any]] = {}
         self.data: dict[str, Any] = {}
         """Per-transaction memo for other layers (e.g. security caches)."""
+        self.access_serial = 0
+        """Increased whenever access data (rules, ACLs, groups) may have changed, so that
+        environments drop what they memoized from it (comodel rules for sub-searches)."""
         self.modules: Any = None
         """The addon manager for ``button_immediate_*`` (set by the instance)."""
         self.postcommit: list[Callable[[], None]] = []
@@ -89,6 +92,9 @@ class Transaction:
         except BaseException:
             nested.rollback()
             self.invalidate()
+            # Memos of other layers (security snapshots, xml ids) may describe undone changes.
+            self.data.clear()
+            self.access_serial += 1
             raise
         else:
             nested.commit()

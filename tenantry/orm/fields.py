@@ -184,6 +184,11 @@ class Field:
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         if self.company_dependent:
+            # One JSON column {"<company id>": value} rather than a side table (Odoo's
+            # old ir.property): reading a record reads its row, with no join per field,
+            # and the value of the current company is a JSON path that SQL can filter,
+            # order and index on both backends. The cost is that a many2one stored
+            # there has no foreign key, so the database does not enforce it.
             return sa.JSON()
         if self.sql_type is None:
             raise TypeError(f"{self!r} has no column")

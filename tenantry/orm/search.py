@@ -7,6 +7,7 @@ normalized and compiled in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -48,10 +49,22 @@ class SearchMixin(Recordset):
 
     # -- the query core -------------------------------------------------------------
 
-    def _compile_context(self) -> CompileContext:
+    def _compile_context(self, check_fields: bool = True) -> CompileContext:
+        """How domains compile for this environment. Without ``check_fields``, the
+        fields are not checked against ``groups=`` (the caller did it up front)."""
         env = self.env
-        ctx = env._memo.get("compile_context")
-        if ctx is None:
+        # Keyed on the access serial: the contexts keep the comodels' rule domains.
+        serial = env.cr.access_serial
+        if not check_fields:
+            unchecked: CompileContext | None
+            memo_serial, unchecked = env._memo.get("compile_context_unchecked", (None, None))
+            if unchecked is None or memo_serial != serial:
+                unchecked = dataclasses.replace(self._compile_context(), check_field=None)
+                env._memo["compile_context_unchecked"] = (serial, unchecked)
+            return unchecked
+        ctx: CompileContext | None
+        memo_serial, ctx = env._memo.get("compile_context", (None, None))
+        if ctx is None or memo_serial != serial:
             policy = env.cr.policy
             company_id = None
             if env.registry.has_company_dependent:
@@ -73,7 +86,7 @@ class SearchMixin(Recordset):
                 extra_domain=extra_domain,
                 check_field=check_field,
             )
-            env._memo["compile_context"] = ctx
+            env._memo["compile_context"] = (serial, ctx)
         return ctx
 
     def _domain_node(
@@ -121,37 +134,45 @@ class SearchMixin(Recordset):
     def _where(
         self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
     ) -> ColumnElement[bool] | None:
-        """The WHERE clause for ``domain``, or None when it selects everything."""
+        """The WHERE clause for ``domain``, or None when it selects everything.
+
+        Only the caller's domain is checked against field groups: record rules
+        apply as the superuser would (Odoo compiles them in sudo), so a rule may
+        filter on a field the user cannot read.
+        """
+        if not self.env.su:
+            self._check_domain_fields(self._parsed(domain), self._schema)
         node = self._domain_node(domain, operation, active_test)
         if node == TRUE:
             return None
         if node == FALSE:
             return sa.false()
-        ctx = self._compile_context()
+        ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
         if _has_subsearch(node):
             # Sub-searches carry the comodels' rules for this user: compiled every time.
             return compile_domain(node, self._schema, registry.schema, ctx)
-        # Otherwise the expression depends on the domain and company only; the
-        # field-group checks, which depend on the user, still run every time.
+        # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
         where = registry.memo.get(key)
         if where is None:
             where = compile_domain(node, self._schema, registry.schema, ctx)
             _remember(registry.memo, key, where)
-        elif not self.env.su:
-            self._check_domain_fields(node)
         return where
 
-    def _check_domain_fields(self, node: Domain) -> None:
-        """Refuse a domain on fields the user may not read (``groups=``)."""
-        restricted = [
-            leaf.path[0]
-            for leaf in _leaves(node)
-            if (f := self._schema.field(leaf.path[0])) is not None and f.groups
-        ]
+    def _check_domain_fields(self, node: Domain, model: ModelSchema) -> None:
+        """Refuse a domain on fields the user may not read (``groups=``), sub-domains included."""
+        restricted: list[str] = []
+        for leaf in _leaves(node):
+            field = model.field(leaf.field_name)
+            if field is None:
+                continue
+            if field.groups:
+                restricted.append(field.name)
+            if leaf.operator in (Operator.ANY, Operator.NOT_ANY) and field.relation:
+                self._check_domain_fields(leaf.value, self.env.registry.schema[field.relation])
         if restricted:
-            self.env.cr.policy.check_fields(self.env, self._name, restricted, Operation.READ)
+            self.env.cr.policy.check_fields(self.env, model.name, restricted, Operation.READ)
 
     def _order_by(self, order: str | None) -> list[Any]:
         """ORDER BY clauses; the clause objects are immutable, so memoized per registry."""

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from tenantry.orm.registry import Registry
 
 VERSION_KEY = "base.security_version"
+BUMPED = "security.bumped"
+"""``Transaction.data`` key: this transaction changed access data (and bumped the version)."""
 _OPERATIONS = tuple(Operation)
 
 
@@ -148,10 +150,12 @@ def changed(env: Any) -> None:
     """Access data changed in ``env``'s transaction: stale snapshots everywhere.
 
     The version is replaced once per transaction; the transaction's own snapshot is
-    dropped every time, so the rest of the transaction sees the change.
+    dropped every time, so the rest of the transaction sees the change (snapshots of a
+    transaction that changed access data are not shared: see ``SecurityPolicy.state``).
     """
     cr = env.cr
-    if not cr.data.get("security.bumped"):
+    if not cr.data.get(BUMPED):
         bump_version(cr.conn, cr.registry)
-        cr.data["security.bumped"] = True
+        cr.data[BUMPED] = True
     cr.data.pop("security.state", None)
+    cr.access_serial += 1

@@ -73,10 +73,13 @@ class SecurityPolicy:
         if state is not None:
             return state
         version = security_data.read_version(cr.conn, cr.registry)
-        state = self._caches.get(cr.dbname)
-        if state is None or state.version != version or version is None:
+        # Once this transaction changed access data, its version is its own (uncommitted,
+        # bumped once) while the data keeps changing: such snapshots are never shared.
+        shared = version is not None and not cr.data.get(security_data.BUMPED)
+        state = self._caches.get(cr.dbname) if shared else None
+        if state is None or state.version != version:
             state = security_data.SecurityState(version, security_data.load(cr.conn, cr.registry))
-            if version is not None:
+            if shared:
                 self._caches.put(cr.dbname, state)
         cr.data[_STATE] = state
         return state

@@ -9,4 +9,5 @@ from . import (  # noqa: F401
     res_country,
     res_partner,
     res_users,
+    res_users_explain,
 )

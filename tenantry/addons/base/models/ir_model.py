@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tenantry.exceptions import MissingError
+from tenantry.exceptions import MissingError, UserError
 from tenantry.orm import api, fields, models
 
 from .security_data import SecurityDataMixin
@@ -21,6 +21,12 @@ class IrModel(models.Model):
     modules = fields.Char("In Apps")
 
     _sql_constraints = [("obj_name_uniq", "unique (model)", "Each model must have a unique name.")]
+
+    def unlink(self) -> bool:
+        """Models belong to their addons: only uninstalling (as superuser) removes them."""
+        if self and not self.env.su:
+            raise UserError("Models cannot be deleted; uninstall the addon that defines them instead.")
+        return super().unlink()
 
     @api.model
     def _get_id(self, model: str) -> int:
@@ -51,6 +57,12 @@ class IrModelFields(models.Model):
     modules = fields.Char("In Apps")
 
     _sql_constraints = [("name_unique", "unique (model, name)", "Field names must be unique per model.")]
+
+    def unlink(self) -> bool:
+        """Fields belong to their addons: only uninstalling (as superuser) removes them."""
+        if self and not self.env.su:
+            raise UserError("Fields cannot be deleted; uninstall the addon that defines them instead.")
+        return super().unlink()
 
 
 class IrModelAccess(SecurityDataMixin, models.Model):

@@ -53,6 +53,9 @@ class IrModuleModule(models.Model):
         return manager
 
     def _apply(self, operation: str) -> bool:
+        # Changing addons is writing to their rows: only users allowed to do that may.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         manager = self._manager()
         cr = self.env.cr
         registry = getattr(manager, operation)(cr.conn, cr.dbname, self.mapped("name"))

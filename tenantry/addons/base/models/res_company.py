@@ -28,24 +28,7 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
         """A company without a partner gets one of the same name."""
-        vals_list = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
-        prepared = []
-        for vals in vals_list:
-            vals = dict(vals)
-            if not vals.get("partner_id") and vals.get("name"):
-                partner = (
-                    self.env["res.partner"]
-                    .sudo()
-                    .create(
-                        {
-                            "name": vals["name"],
-                            "is_company": True,
-                            "email": vals.get("email") or False,
-                        }
-                    )
-                )
-                vals["partner_id"] = partner.id
-            prepared.append(vals)
+        prepared = self.env["res.partner"]._with_own_partners(vals_list, lambda vals: {"is_company": True})
         companies = super().create(prepared)
         for company in companies.sudo():
             if company.partner_id and not company.partner_id.company_id:

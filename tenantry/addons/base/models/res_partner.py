@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from tenantry.orm import api, fields, models
 
 ADDRESS_TYPES = [
@@ -59,6 +62,24 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id = partner
             else:
                 partner.commercial_partner_id = partner.parent_id.commercial_partner_id
+
+    @api.model
+    def _with_own_partners(
+        self, vals_list: Any, extra: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Copies of ``vals_list`` in which a record without ``partner_id`` gets a new partner.
+
+        Companies and users each have a partner holding their name and email; ``extra``
+        adds what the partner of that kind of record needs (``is_company``, a company).
+        """
+        prepared = []
+        for vals in [vals_list] if isinstance(vals_list, dict) else list(vals_list):
+            vals = dict(vals)
+            if not vals.get("partner_id") and vals.get("name"):
+                partner_vals = {"name": vals["name"], "email": vals.get("email") or False, **extra(vals)}
+                vals["partner_id"] = self.sudo().create(partner_vals).id
+            prepared.append(vals)
+        return prepared
 
     @api.depends("user_ids.share", "user_ids.active")
     def _compute_partner_share(self) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
-from tenantry.security.groups import USER_TYPE_GROUPS
+from tenantry.security.groups import USER_TYPE_GROUPS, has_groups
 from tenantry.security.passwords import hash_password
 
 from .security_data import SecurityDataMixin
@@ -147,27 +147,22 @@ class ResUsers(SecurityDataMixin, models.Model):
         group = self.env.ref(group_ext_id, raise_if_not_found=False)
         return group is not None and group.id in self._effective_group_ids()
 
+    def has_groups(self, group_spec: str) -> bool:
+        """Odoo's ``groups=`` test: ``'a.x,b.y'`` any of them, ``'!c.z'`` none of them."""
+        self.ensure_one()
+        names = [n.strip().lstrip("!") for n in group_spec.split(",") if n.strip()]
+        resolve = {}
+        for name in names:
+            group = self.env.ref(name, raise_if_not_found=False) if "." in name else None
+            resolve[name] = group.id if group else None
+        return has_groups(group_spec, frozenset(self._effective_group_ids()), resolve)
+
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
         """A user without a partner gets one, with the user's name, email and company."""
-        vals_list = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
-        prepared = []
-        for vals in vals_list:
-            vals = dict(vals)
-            if not vals.get("partner_id") and vals.get("name"):
-                partner = (
-                    self.env["res.partner"]
-                    .sudo()
-                    .create(
-                        {
-                            "name": vals["name"],
-                            "email": vals.get("email") or False,
-                            "company_id": vals.get("company_id") or False,
-                        }
-                    )
-                )
-                vals["partner_id"] = partner.id
-            prepared.append(vals)
+        prepared = self.env["res.partner"]._with_own_partners(
+            vals_list, lambda vals: {"company_id": vals.get("company_id") or False}
+        )
         return super().create(prepared)
 
     def write(self, vals: Any) -> bool:

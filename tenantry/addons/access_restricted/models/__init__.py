@@ -1,0 +1,1 @@
+from . import res_groups, res_users  # noqa: F401

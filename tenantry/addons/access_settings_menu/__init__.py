@@ -1,0 +1,1 @@
+"""Access rights only (groups, ACL rows and rules in ``security/``): no models."""
