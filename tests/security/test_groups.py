@@ -83,3 +83,11 @@ def test_share_follows_a_change_of_groups(env: Environment) -> None:
     assert user.share is False
     user.write({"groups_id": [(6, 0, [env.ref("base.group_portal").id])]})
     assert user.share is True
+
+
+def test_share_follows_a_later_change_of_implied_groups(env: Environment) -> None:
+    bridge = env["res.groups"].create({"name": "Bridge"})
+    user = env["res.users"].create({"name": "Late", "login": "late", "groups_id": [(6, 0, [bridge.id])]})
+    assert user.share
+    bridge.write({"implied_ids": [(4, env.ref("base.group_user").id)]})
+    assert not user.share

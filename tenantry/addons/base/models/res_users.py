@@ -47,6 +47,21 @@ class ResGroups(SecurityDataMixin, models.Model):
         for group in self:
             group.display_name = group.full_name
 
+    def write(self, vals: Any) -> bool:
+        result = super().write(vals)
+        if "implied_ids" in vals:
+            # Users of these groups (and of groups implying them) may change user type.
+            members = self.env["res.users"].sudo().with_context(active_test=False)
+            groups, frontier = set(self.ids), set(self.ids)
+            while frontier:  # the groups implying these ones, transitively
+                above = set(self.sudo().search([("implied_ids", "in", list(frontier))]).ids)
+                frontier = above - groups
+                groups |= above
+            users = members.search([("groups_id", "in", list(groups))])
+            if users:
+                users._recompute(["share"])
+        return result
+
     def _implied_closure(self) -> set[int]:
         """These groups and every group they imply, transitively."""
         seen: set[int] = set()
