@@ -4,6 +4,7 @@
 
     Exception
      └── TenantryError
+          ├── SessionExpired       no valid web session                          (JSON-RPC code 100)
           └── UserError            a user's mistake; the message is for them   (RPC fault 2)
                ├── ValidationError  a value, domain or name breaks a rule       (RPC fault 2)
                ├── MissingError     a record no longer exists                   (RPC fault 2)
@@ -24,6 +25,7 @@ __all__ = [
     "AccessDenied",
     "AccessError",
     "MissingError",
+    "SessionExpired",
     "TenantryError",
     "UserError",
     "ValidationError",
@@ -43,6 +45,13 @@ class TenantryError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SessionExpired(TenantryError):
+    """The web session is missing, expired, or belongs to another database."""
+
+    def __init__(self, message: str = "Session expired", *, context: dict[str, Any] | None = None):
+        super().__init__(message, context=context)
 
 
 class UserError(TenantryError):
