@@ -21,6 +21,7 @@ import typer
 import tenantry
 from tenantry.cli import db, module, security
 from tenantry.cli.demo import demo
+from tenantry.cli.serve import serve
 from tenantry.cli.shell import shell
 
 __all__ = ["app", "main"]
@@ -32,12 +33,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold passwords
 )
-# One line per command group; `serve` will join them here.
+# One line per command group.
 app.add_typer(db.app)
 app.add_typer(module.app)
 app.add_typer(security.app)
 app.command()(shell)
 app.command()(demo)
+app.command()(serve)
 
 
 def _print_version(value: bool) -> None:

@@ -347,7 +347,7 @@ def _acl_findings(env: Environment, data: SecurityData) -> Iterator[Finding]:
         inactive.setdefault(row.model_id.model, []).append(row.name or f"access {row.id}")
     for model in sorted(env.registry):
         cls = env.registry[model]
-        if cls._abstract or cls._transient:
+        if cls._abstract or cls._transient or cls._superuser_only:
             continue
         if model in data.acl:
             continue

@@ -5,9 +5,11 @@ from . import (  # noqa: F401
     ir_model_data,
     ir_module,
     ir_rule,
+    ir_sessions,
     res_company,
     res_country,
     res_partner,
     res_users,
+    res_users_apikeys,
     res_users_explain,
 )

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from tenantry.orm import fields, models
+
+
+class IrSessions(models.Model):
+    """Server-side web sessions of this database (read and written in superuser mode only).
+
+    Only a SHA-256 of the session id is stored: a copy of the table does not let
+    anyone take over a session.
+    """
+
+    _superuser_only = True
+
+    _name = "ir.sessions"
+    _description = "Web Session"
+    _rec_name = "login"
+    _order = "last_used desc"
+
+    sid_hash = fields.Char("Session Id Hash", required=True, index=True, copy=False)
+    uid = fields.Integer("User Id", required=True)
+    login = fields.Char()
+    db = fields.Char("Database", required=True)
+    context_json = fields.Text("Context (JSON)")
+    csrf_token = fields.Char("CSRF Token", required=True, copy=False)
+    created = fields.Datetime("Created On", required=True)
+    last_used = fields.Datetime("Last Used On", required=True)
+    expires = fields.Datetime("Expires On", required=True, index=True)
+
+    _sql_constraints = [("sid_hash_uniq", "unique (sid_hash)", "Session ids must be unique.")]

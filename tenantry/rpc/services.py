@@ -1,0 +1,299 @@
+"""The three services of Odoo's external API: ``common``, ``object`` and ``db``.
+
+Each method takes the positional parameters of the wire, in Odoo's order, and returns
+a wire-ready value (see :mod:`tenantry.rpc.marshal`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import random
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
+from tenantry.exceptions import AccessDenied, UserError
+from tenantry.instance import Instance
+from tenantry.rpc.call import call_kw
+from tenantry.rpc.config import MethodNotFound, RpcConfig
+from tenantry.rpc.marshal import to_wire
+from tenantry.security import auth, passwords
+
+__all__ = ["SERVICES", "Service", "version_info"]
+
+SERVER_VERSION = "17.0"
+SERVER_VERSION_INFO = (17, 0, 0, "final", 0, "")
+SERVER_SERIE = "17.0"
+PROTOCOL_VERSION = 1
+LANGUAGES = (("en_US", "English (US)"),)
+
+MAX_TRIES = 5
+CONCURRENCY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock
+sleep = time.sleep  # replaced by tests
+
+Service = Callable[..., Any]
+
+
+def version_info() -> dict[str, Any]:
+    """``common.version()`` (and ``/web/webclient/version_info``)."""
+    return {
+        "server_version": SERVER_VERSION,
+        "server_version_info": list(SERVER_VERSION_INFO),
+        "server_serie": SERVER_SERIE,
+        "protocol_version": PROTOCOL_VERSION,
+    }
+
+
+def check_db(instance: Instance, config: RpcConfig, db: Any) -> str:
+    """``db`` if this request may reach it (``AccessDenied`` otherwise)."""
+    if not isinstance(db, str) or not db:
+        raise AccessDenied()
+    if config.db_filter is not None and not config.db_filter(db):
+        raise AccessDenied()
+    return db
+
+
+# -- common -------------------------------------------------------------------------------
+
+
+def common_service(
+    instance: Instance, config: RpcConfig, method: str, params: tuple[Any, ...], client_ip: str | None
+) -> Any:
+    if method == "version":
+        return version_info()
+    if method == "about":
+        extended = bool(params[0]) if params else False
+        info = "tenantry: Odoo-compatible multi-tenant platform"
+        return [info, SERVER_VERSION] if extended else info
+    if method == "set_loglevel":
+        return True
+    if method in ("login", "authenticate"):
+        expected = 3 if method == "login" else 4
+        if len(params) != expected:
+            raise TypeError(f"common.{method}() takes {expected} positional arguments ({len(params)} given)")
+        db, login, password = params[:3]
+        check_db(instance, config, db)
+        try:
+            return auth.authenticate(instance, db, login, password, client_ip=client_ip, api_keys=True)
+        except AccessDenied:
+            return False
+    raise MethodNotFound(f"Method not found: {method}")
+
+
+# -- object -------------------------------------------------------------------------------
+
+
+def object_service(
+    instance: Instance, config: RpcConfig, method: str, params: tuple[Any, ...], client_ip: str | None
+) -> Any:
+    if method == "execute":
+        if len(params) < 5:
+            raise TypeError("execute(db, uid, password, model, method, *args)")
+        db, uid, password, model, name, *args = params
+        kwargs: Mapping[str, Any] = {}
+    elif method == "execute_kw":
+        if len(params) not in (6, 7):
+            raise TypeError("execute_kw(db, uid, password, model, method, args, kwargs=None)")
+        db, uid, password, model, name, args = params[:6]
+        kwargs = params[6] if len(params) == 7 and params[6] else {}
+        if not isinstance(args, list | tuple) or not isinstance(kwargs, Mapping):
+            raise TypeError("execute_kw: args must be a list and kwargs a dictionary")
+    else:
+        raise NameError(f"Method not available {method}")
+    check_db(instance, config, db)
+    uid = _uid(uid)
+    auth.check_credentials(instance, db, uid, password)
+    return execute(instance, db, uid, model, name, list(args), kwargs)
+
+
+def execute(
+    instance: Instance, db: str, uid: int, model: str, method: str, args: list[Any], kwargs: Mapping[str, Any]
+) -> Any:
+    """``call_kw`` as ``uid`` in one transaction, retried on PostgreSQL concurrency errors."""
+    for attempt in range(MAX_TRIES + 1):
+        try:
+            with instance.env(db, uid) as env:
+                return to_wire(call_kw(env, model, method, args, kwargs))
+        except DBAPIError as exc:
+            if attempt == MAX_TRIES or _sqlstate(exc) not in CONCURRENCY_SQLSTATES:
+                raise
+            sleep(random.uniform(0.0, min(0.1 * 2**attempt, 2.0)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def _uid(uid: Any) -> int:
+    try:
+        value = int(uid)
+    except (TypeError, ValueError):
+        raise AccessDenied() from None
+    if value <= 0:
+        raise AccessDenied()
+    return value
+
+
+# -- db -----------------------------------------------------------------------------------
+
+# change_admin_password without persistence: a new master password per instance, in memory.
+_MASTER_OVERRIDES: weakref.WeakKeyDictionary[Instance, str] = weakref.WeakKeyDictionary()
+_MASTER_LOCK = threading.Lock()
+
+
+def check_master_password(instance: Instance, config: RpcConfig, password: Any) -> None:
+    """``AccessDenied`` unless database management is on and ``password`` is the master password."""
+    if not config.list_db:
+        raise AccessDenied("Database management functions are disabled (--no-database-list).")
+    with _MASTER_LOCK:
+        expected = _MASTER_OVERRIDES.get(instance, config.master_password)
+    if not expected or not isinstance(password, str) or not password:
+        raise AccessDenied()
+    if expected.startswith("$argon2"):
+        ok = passwords.verify_password(expected, password)
+    else:
+        ok = hmac.compare_digest(expected.encode("utf-8"), password.encode("utf-8"))
+    if not ok:
+        raise AccessDenied()
+
+
+def db_service(
+    instance: Instance, config: RpcConfig, method: str, params: tuple[Any, ...], client_ip: str | None
+) -> Any:
+    if method == "list":
+        if not config.list_db:
+            raise AccessDenied()
+        names = instance.list_databases()
+        return [n for n in names if config.db_filter is None or config.db_filter(n)]
+    if method == "db_exist":
+        (db,) = params
+        try:
+            check_db(instance, config, db)
+        except AccessDenied:
+            return False
+        return instance.exists(db)
+    if method == "server_version":
+        return SERVER_VERSION
+    if method == "list_lang":
+        return [list(lang) for lang in LANGUAGES]
+    handler = _MANAGEMENT.get(method)
+    if handler is None:
+        raise MethodNotFound(f"Method not found: {method}")
+    if not params:
+        raise AccessDenied()
+    check_master_password(instance, config, params[0])
+    return handler(instance, config, *params[1:])
+
+
+def _create_database(
+    instance: Instance,
+    config: RpcConfig,
+    db: str,
+    demo: bool,
+    lang: Any = "en_US",
+    user_password: Any = "admin",
+    login: Any = "admin",
+    country_code: Any = None,
+    phone: Any = None,
+) -> bool:
+    check_db(instance, config, db)
+    if instance.exists(db):
+        raise UserError(f"database {db!r} already exists!")
+    instance.create_database(
+        db,
+        (),
+        admin_password=str(user_password) if user_password else None,
+        demo=bool(demo),
+        login=str(login) if login else "admin",
+        lang=str(lang) if lang else "en_US",
+        country_code=str(country_code) if country_code else None,
+        phone=str(phone) if phone else None,
+    )
+    return True
+
+
+def _duplicate_database(
+    instance: Instance, config: RpcConfig, src: str, dst: str, neutralize_database: bool = False
+) -> bool:
+    check_db(instance, config, src)
+    check_db(instance, config, dst)
+    instance.duplicate_database(src, dst)
+    return True
+
+
+def _drop(instance: Instance, config: RpcConfig, db: str) -> bool:
+    check_db(instance, config, db)
+    if not instance.exists(db):
+        return False
+    instance.drop_database(db)
+    auth.forget(instance, db)
+    return True
+
+
+def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "zip") -> str:
+    """Base64 of the backend's dump (SQLite file copy or ``pg_dump --format=custom``).
+
+    ``backup_format`` is accepted for compatibility and ignored: there is no filestore.
+    """
+    check_db(instance, config, db)
+    with _scratch() as directory:
+        path = directory / "dump"
+        instance.dump_database(db, path)
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _restore(instance: Instance, config: RpcConfig, db: str, data: str | bytes, copy: bool = False) -> bool:
+    check_db(instance, config, db)
+    if instance.exists(db):
+        raise UserError(f"database {db!r} already exists!")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise UserError("The backup is not valid base64.") from exc
+    with _scratch() as directory:
+        path = directory / "dump"
+        path.write_bytes(raw)
+        instance.restore_database(db, path, copy=bool(copy))
+    return True
+
+
+def _change_admin_password(instance: Instance, config: RpcConfig, new: str) -> bool:
+    """Replace the master password in this process only (there is no config file to write)."""
+    if not isinstance(new, str) or not new:
+        raise UserError("The master password cannot be empty.")
+    with _MASTER_LOCK:
+        _MASTER_OVERRIDES[instance] = passwords.hash_password(new)
+    return True
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="tenantry-rpc-") as name:
+        yield Path(name)
+
+
+_MANAGEMENT: dict[str, Callable[..., Any]] = {
+    "create_database": _create_database,
+    "duplicate_database": _duplicate_database,
+    "drop": _drop,
+    "dump": _dump,
+    "restore": _restore,
+    "change_admin_password": _change_admin_password,
+}
+
+SERVICES: dict[str, Callable[[Instance, RpcConfig, str, tuple[Any, ...], str | None], Any]] = {
+    "common": common_service,
+    "object": object_service,
+    "db": db_service,
+}

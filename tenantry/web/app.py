@@ -1,0 +1,59 @@
+"""``create_app``: the ASGI application ``tenantry serve`` runs.
+
+::
+
+    from tenantry.web import ServerConfig, create_app
+    app = create_app(Instance("sqlite:///./data"), ServerConfig(db_filter=r"^%h$"))
+    # uvicorn.run(app, port=8069)
+
+Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
+client's JSON routes (``webclient``), the HTML pages (``pages``) and
+``GET /web/health``. The ORM is synchronous; handlers run it in a thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tenantry.instance import Instance
+from tenantry.web import pages, rpc_routes, webclient
+from tenantry.web.config import ServerConfig
+from tenantry.web.context import Server
+from tenantry.web.sessions import SessionStore
+
+__all__ = ["create_app"]
+
+
+async def health(request: Request) -> Response:
+    """``GET /web/health``: the process is up (no database touched, no auth)."""
+    return JSONResponse({"status": "pass"})
+
+
+def create_app(instance: Instance, config: ServerConfig, *, owns_instance: bool = False) -> Starlette:
+    """The application serving ``instance``; with ``owns_instance`` it is closed at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_instance:
+                instance.close()
+
+    app = Starlette(
+        routes=[
+            Route("/web/health", health, methods=["GET"]),
+            *rpc_routes.routes,
+            *webclient.routes,
+            *pages.routes,
+        ],
+        lifespan=lifespan,
+    )
+    app.state.server = Server(instance, config, SessionStore(instance, config.session_lifetime))
+    return app

@@ -1,0 +1,44 @@
+"""``ServerConfig``: the settings of a running server, frozen once serving starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tenantry.rpc.config import RpcConfig
+from tenantry.web.sessions import DEFAULT_LIFETIME
+from tenantry.web.tenancy import DbFilter
+
+__all__ = ["ServerConfig"]
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How ``tenantry serve`` behaves.
+
+    ``db_filter`` is Odoo's ``--db-filter`` pattern (``%h`` host, ``%d`` its first
+    label), or ``None`` to show every database (development only). ``secure_cookies``
+    forces the ``Secure`` cookie flag; without it the flag is set for HTTPS requests
+    (directly or as reported by ``X-Forwarded-Proto``).
+    """
+
+    db_filter: str | None = None
+    master_password: str | None = None
+    list_db: bool = True
+    dev: bool = False
+    secure_cookies: bool = False
+    session_lifetime: dt.timedelta = field(default=DEFAULT_LIFETIME)
+
+    def __post_init__(self) -> None:
+        if self.db_filter:
+            re.compile(self.db_filter.replace("%h", "h").replace("%d", "d"))  # fail at start-up
+
+    def rpc_config(self, db_filter: DbFilter | None) -> RpcConfig:
+        """The RPC layer's settings for one request, restricted to what its host may reach."""
+        return RpcConfig(
+            master_password=self.master_password,
+            list_db=self.list_db,
+            dev=self.dev,
+            db_filter=db_filter,
+        )

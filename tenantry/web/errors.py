@@ -1,0 +1,47 @@
+"""Errors on HTML routes: the one place that turns exceptions into pages.
+
+=====================================  ==========================
+``SessionExpired``                     303 redirect to /web/login
+``AccessDenied``, ``AccessError``      403 page
+other ``UserError``                    400 page
+anything else                          500 page (traceback only with ``--dev``)
+=====================================  ==========================
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from tenantry.exceptions import AccessDenied, AccessError, SessionExpired, UserError
+from tenantry.web.templates import templates
+
+__all__ = ["error_page", "html_error"]
+
+_log = logging.getLogger(__name__)
+
+
+def error_page(request: Request, status: int, title: str, message: str, debug: str = "") -> Response:
+    """A plain error page."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": title, "message": message, "debug": debug},
+        status_code=status,
+    )
+
+
+def html_error(request: Request, exc: Exception, *, dev: bool = False) -> Response:
+    """The response of an HTML route that raised ``exc``."""
+    if isinstance(exc, SessionExpired):
+        return RedirectResponse("/web/login", status_code=303)
+    if isinstance(exc, (AccessDenied, AccessError)):
+        return error_page(request, 403, "Access denied", exc.message)
+    if isinstance(exc, UserError):
+        return error_page(request, 400, "Invalid request", exc.message)
+    _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    debug = "".join(traceback.format_exception(exc)) if dev else ""
+    return error_page(request, 500, "Server error", f"{type(exc).__name__}: the request failed.", debug)

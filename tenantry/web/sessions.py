@@ -1,0 +1,141 @@
+"""Server-side web sessions, each stored in the database it belongs to (model ``ir.sessions``).
+
+The cookie ``session_id`` carries ``<database, base64url>.<43 random characters>``:
+the database part says where to look the session up, and only a SHA-256 of the
+whole value is stored there. A session is refused (``SessionExpired``) when
+
+- its database is not one the request's host may reach (db-filter), or
+- the database has no row with that hash (a cookie of database *a* replayed
+  on *b*, a forged or logged-out id), or
+- it was last used more than ``lifetime`` ago, or its user was archived.
+
+Sessions are created at login only, so logging in always rotates the id. All
+functions here do database I/O synchronously: call them from a thread pool.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenantry.db import validate_name
+from tenantry.exceptions import SessionExpired, ValidationError
+from tenantry.instance import Instance
+from tenantry.orm.fields import Datetime
+from tenantry.web.tenancy import DbFilter
+
+__all__ = ["COOKIE_NAME", "DEFAULT_LIFETIME", "Session", "SessionStore"]
+
+COOKIE_NAME = "session_id"
+DEFAULT_LIFETIME = dt.timedelta(days=7)
+_TOUCH_EVERY = dt.timedelta(minutes=1)
+"""Last-use time is written at most this often, so that reads stay reads."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in web session."""
+
+    sid: str
+    db: str
+    uid: int
+    login: str
+    csrf_token: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _new_sid(db: str) -> str:
+    prefix = base64.urlsafe_b64encode(db.encode()).decode().rstrip("=")
+    return f"{prefix}.{secrets.token_urlsafe(32)}"
+
+
+def database_of(sid: str) -> str | None:
+    """The database a session id names, or ``None`` if it is not a well-formed id."""
+    prefix, dot, secret = sid.partition(".")
+    if not dot or len(secret) < 32 or len(sid) > 200:
+        return None
+    try:
+        db = base64.urlsafe_b64decode(prefix + "=" * (-len(prefix) % 4)).decode()
+        return validate_name(db)
+    except (binascii.Error, UnicodeDecodeError, ValueError, ValidationError):
+        return None
+
+
+class SessionStore:
+    """Create, load and delete the sessions of an instance's databases."""
+
+    def __init__(self, instance: Instance, lifetime: dt.timedelta = DEFAULT_LIFETIME) -> None:
+        self.instance = instance
+        self.lifetime = lifetime
+
+    def create(self, db: str, uid: int, context: dict[str, Any] | None = None) -> Session:
+        """A new session (with a new id) for ``uid`` logged in to ``db``."""
+        sid = _new_sid(db)
+        now = Datetime.now()
+        with self.instance.env(db) as env:
+            login = env["res.users"].browse(uid).login or ""
+            if context is None:
+                context = env["res.users"].with_user(uid).context_get()
+            csrf = secrets.token_urlsafe(32)
+            env["ir.sessions"].create(
+                {
+                    "sid_hash": _hash(sid),
+                    "uid": uid,
+                    "login": login,
+                    "db": db,
+                    "context_json": json.dumps(context),
+                    "csrf_token": csrf,
+                    "created": now,
+                    "last_used": now,
+                    "expires": now + self.lifetime,
+                }
+            )
+        return Session(sid, db, uid, login, csrf, dict(context))
+
+    def load(self, sid: str | None, db_filter: DbFilter | None) -> Session:
+        """The live session ``sid`` names, refreshed; ``SessionExpired`` if there is none."""
+        if not sid:
+            raise SessionExpired("No session: log in first")
+        db = database_of(sid)
+        if db is None or (db_filter is not None and not db_filter(db)) or not self.instance.exists(db):
+            raise SessionExpired("Session expired")
+        now = Datetime.now()
+        with self.instance.env(db) as env:
+            row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
+            if not row or row.db != db:
+                raise SessionExpired("Session expired")
+            user = env["res.users"].browse(row.uid).exists()
+            if row.expires <= now or not user or not user.active:
+                row.unlink()
+                raise SessionExpired("Session expired")
+            if now - row.last_used >= _TOUCH_EVERY:
+                row.write({"last_used": now, "expires": now + self.lifetime})
+            context = json.loads(row.context_json or "{}")
+            return Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
+
+    def delete(self, sid: str | None) -> None:
+        """Forget ``sid`` (logout); unknown ids are ignored."""
+        db = database_of(sid or "")
+        if sid is None or db is None or not self.instance.exists(db):
+            return
+        with self.instance.env(db) as env:
+            env["ir.sessions"].search([("sid_hash", "=", _hash(sid))]).unlink()
+
+    def expire(self, sid: str) -> None:
+        """Make ``sid`` expired now (tests and administrators)."""
+        db = database_of(sid)
+        if db is None:
+            return
+        with self.instance.env(db) as env:
+            past = Datetime.now() - dt.timedelta(seconds=1)
+            env["ir.sessions"].search([("sid_hash", "=", _hash(sid))]).write({"expires": past})

@@ -1,0 +1,102 @@
+"""The web client's JSON routes: version, session, ``call_kw`` and the database list.
+
+Session routes use the server-side session of ``tenantry.web.sessions``; a
+missing or expired one is ``SessionExpired`` (JSON-RPC code 100).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from tenantry.exceptions import AccessDenied, AccessError
+from tenantry.rpc.call import call_kw
+from tenantry.rpc.marshal import to_wire
+from tenantry.security.auth import authenticate
+from tenantry.web.context import Call, Server
+from tenantry.web.jsonrpc import json_endpoint, required
+from tenantry.web.sessions import Session
+from tenantry.web.tenancy import visible_databases
+
+__all__ = ["routes", "session_info"]
+
+
+def session_info(server: Server, session: Session) -> dict[str, Any]:
+    """What ``/web/session/authenticate`` and ``get_session_info`` return (Odoo 16's keys)."""
+    version = server.version()
+    with server.instance.env(session.db, session.uid, session.context) as env:
+        user = env.user
+        companies = user.company_ids
+        current = env.company
+        return {
+            "uid": user.id,
+            "db": session.db,
+            "username": user.login,
+            "name": user.name,
+            "user_context": dict(session.context),
+            "company_id": current.id or False,
+            "user_companies": {
+                "current_company": current.id or False,
+                "allowed_companies": {
+                    str(company.id): {"id": company.id, "name": company.name} for company in companies
+                },
+            },
+            "partner_id": user.partner_id.id or False,
+            "is_admin": user.has_group("base.group_erp_manager"),
+            "is_system": user.has_group("base.group_system"),
+            "server_version": version["server_version"],
+            "server_version_info": version["server_version_info"],
+        }
+
+
+def _version_info(call: Call) -> Any:
+    return call.server.version()
+
+
+def _authenticate(call: Call) -> Any:
+    db, login, password = required(call, "db", "login", "password")
+    instance = call.server.instance
+    if not isinstance(db, str) or (call.db_filter and not call.db_filter(db)) or not instance.exists(db):
+        raise AccessError("Database not found.")
+    uid = authenticate(instance, db, login, password, client_ip=call.client_ip)
+    session = call.login(db, uid)
+    return {"session_id": session.sid, **session_info(call.server, session)}
+
+
+def _get_session_info(call: Call) -> Any:
+    return session_info(call.server, call.session())
+
+
+def _check(call: Call) -> None:
+    call.session()
+
+
+def _destroy(call: Call) -> None:
+    call.session()
+    call.logout()
+
+
+def _call_kw(call: Call) -> Any:
+    model, method, args, kwargs = required(call, "model", "method", "args", "kwargs")
+    session = call.session()
+    with call.server.instance.env(session.db, session.uid, session.context) as env:
+        return to_wire(call_kw(env, model, method, args, kwargs))
+
+
+def _database_list(call: Call) -> list[str]:
+    if not call.server.config.list_db:
+        raise AccessDenied("The database list is disabled on this server.")
+    return visible_databases(call.server.instance.list_databases(), call.db_filter)
+
+
+routes = [
+    Route("/web/webclient/version_info", json_endpoint(_version_info), methods=["POST"]),
+    Route("/web/session/authenticate", json_endpoint(_authenticate), methods=["POST"]),
+    Route("/web/session/get_session_info", json_endpoint(_get_session_info), methods=["POST"]),
+    Route("/web/session/check", json_endpoint(_check), methods=["POST"]),
+    Route("/web/session/destroy", json_endpoint(_destroy), methods=["POST"]),
+    Route("/web/dataset/call_kw", json_endpoint(_call_kw), methods=["POST"]),
+    Route("/web/dataset/call_kw/{path:path}", json_endpoint(_call_kw), methods=["POST"]),
+    Route("/web/database/list", json_endpoint(_database_list), methods=["POST"]),
+]
