@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from tenantry.db import Storage, validate_name
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.modules.installer import ModuleManager, installed_modules
+from tenantry.modules.installer import ModuleManager, installed_modules, registry_version
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import AddonsPath
 from tenantry.orm.access import AccessPolicy, OpenPolicy
@@ -55,7 +55,8 @@ class Instance:
         self.registries = Registries(self.addons_path)
         self.modules = ModuleManager(self.registries)
         self.modules.listeners.append(self._modules_changed)
-        self._db_registries: dict[str, Registry] = {}
+        # db -> (registry version it was built for, or None if unknown, registry)
+        self._db_registries: dict[str, tuple[str | None, Registry]] = {}
         self._security = SecurityCaches()
         self._lock = threading.Lock()
 
@@ -173,9 +174,6 @@ class Instance:
 
     def registry(self, db: str) -> Registry:
         """The registry of ``db`` (shared with every database with the same addons)."""
-        cached = self._db_registries.get(db)
-        if cached is not None:
-            return cached
         with self.storage.engine(db).connect() as conn:
             return self._registry_for(db, conn)
 
@@ -186,19 +184,28 @@ class Instance:
         return OpenPolicy()
 
     def _registry_for(self, db: str, conn: Connection) -> Registry:
+        """The registry for ``db``, rebuilt when another process changed its addons."""
         cached = self._db_registries.get(db)
         if cached is not None:
-            return cached
+            version = registry_version(conn)
+            known, registry = cached
+            if known == version:
+                return registry
+            if known is None:  # just changed by this process: the registry is current
+                with self._lock:
+                    self._db_registries[db] = (version, registry)
+                return registry
         installed = installed_modules(conn)
         if not installed:
             raise UserError(f"Database {db!r} is not a tenantry database (no addon installed)")
         registry = self.registries.get(installed)
-        self._remember_registry(db, registry)
+        with self._lock:
+            self._db_registries[db] = (registry_version(conn), registry)
         return registry
 
     def _remember_registry(self, db: str, registry: Registry) -> None:
         with self._lock:
-            self._db_registries[db] = registry
+            self._db_registries[db] = (None, registry)
 
     def _forget(self, db: str) -> None:
         with self._lock:

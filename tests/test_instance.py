@@ -105,3 +105,20 @@ def test_env_commits_on_success_and_rolls_back_on_error(instance: Instance, fres
 def test_env_on_missing_database_is_a_missing_error(instance: Instance) -> None:
     with pytest.raises(MissingError), instance.env("never-created"):
         pass
+
+
+def test_another_process_sees_addon_changes(instance: Instance, fresh_db: str) -> None:
+    """Two instances on one cluster stand for two worker processes."""
+    other = Instance(instance.url, addons_path=instance.addons_path.directories[1:])
+    try:
+        with other.env(fresh_db) as env:
+            assert "sale.order" in env.registry  # the other process has a registry cached
+        instance.uninstall_modules(fresh_db, ["sale_demo"])
+        with other.env(fresh_db) as env:
+            assert "sale.order" not in env.registry
+        instance.install_modules(fresh_db, ["sale_demo"])
+        with other.env(fresh_db) as env:
+            assert "sale.order" in env.registry
+            env["sale.order"].search([])
+    finally:
+        other.close()

@@ -8,6 +8,7 @@ found before anything changes.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,6 +26,25 @@ from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema, sync_schema
 
 MODULE_TABLE = "ir_module_module"
+
+
+REGISTRY_VERSION_KEY = "base.registry_version"
+_PARAMS = sa.table("ir_config_parameter", sa.column("key"), sa.column("value"))
+
+
+def registry_version(conn: Connection) -> str | None:
+    """The database's registry version: it changes with every addon change, so that
+    every process (``--workers``) rebuilds its registry for the database."""
+    return conn.execute(sa.select(_PARAMS.c.value).where(_PARAMS.c.key == REGISTRY_VERSION_KEY)).scalar()
+
+
+def bump_registry_version(conn: Connection) -> None:
+    version = uuid.uuid4().hex
+    updated = conn.execute(
+        sa.update(_PARAMS).where(_PARAMS.c.key == REGISTRY_VERSION_KEY).values(value=version)
+    )
+    if updated.rowcount == 0:
+        conn.execute(sa.insert(_PARAMS).values(key=REGISTRY_VERSION_KEY, value=version))
 
 
 def installed_modules(conn: Connection) -> dict[str, str]:
@@ -81,6 +101,7 @@ class ModuleManager:
         self._reflect_module_list(env, demo)
         for manifest in new:
             self._load(env, manifest, "init", demo)
+        bump_registry_version(conn)
         return registry
 
     def _reflect_module_list(self, env: Environment, demo: bool) -> None:
@@ -138,6 +159,7 @@ class ModuleManager:
         for manifest in ordered:
             if manifest.name in targets:
                 self._load(env, manifest, "update", demo)
+        bump_registry_version(conn)
         return registry
 
     # -- uninstall -------------------------------------------------------------------------
@@ -177,6 +199,7 @@ class ModuleManager:
         env["ir.module.module"].search([("name", "in", wanted)]).write(
             {"state": "uninstalled", "latest_version": False}
         )
+        bump_registry_version(conn)
         return after
 
 

@@ -17,7 +17,7 @@ def test_create_list_duplicate_dump_restore_drop_round_trip(cli: Cli, db_url: st
     created = succeeded(cli("db", "create", "acme", "--admin-password", "pw", db_url=db_url))
     assert created.stdout == ""  # stdout is for results; progress goes to stderr
     assert "Created database 'acme'" in created.stderr
-    assert succeeded(cli("db", "list", db_url=db_url)).stdout == "acme\n"
+    assert _listed(cli, db_url) == "acme\n"
 
     succeeded(cli("db", "duplicate", "acme", "acme-copy", db_url=db_url))
     error = failed_cleanly(cli("db", "duplicate", "acme", "acme-copy", db_url=db_url))
@@ -29,26 +29,26 @@ def test_create_list_duplicate_dump_restore_drop_round_trip(cli: Cli, db_url: st
     succeeded(cli("db", "restore", "restored", str(backup), "--copy", db_url=db_url))
 
     listed = succeeded(cli("db", "list", "--json", db_url=db_url)).stdout
-    assert json.loads(listed) == ["acme", "acme-copy", "restored"]
+    assert [n for n in json.loads(listed) if not n.startswith("s-")] == ["acme", "acme-copy", "restored"]
     assert int(succeeded(cli("db", "size", "restored", db_url=db_url)).stdout) > 0
     uuids = {_uuid(db_url, db) for db in ("acme", "acme-copy", "restored")}
     assert len(uuids) == 3  # a duplicate and a --copy restore get their own identity
 
     succeeded(cli("db", "drop", "acme-copy", db_url=db_url))
     succeeded(cli("db", "drop", "restored", db_url=db_url))
-    assert succeeded(cli("db", "list", db_url=db_url)).stdout == "acme\n"
+    assert _listed(cli, db_url) == "acme\n"
 
 
 def test_create_with_an_invalid_name_prints_one_error_line_and_exits_1(cli: Cli, db_url: str) -> None:
     error = failed_cleanly(cli("db", "create", "Bad Name", db_url=db_url))
     assert error.startswith("Error: Invalid database name 'Bad Name'")
-    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
+    assert _listed(cli, db_url) == ""
 
 
 def test_create_with_an_unknown_addon_creates_nothing(cli: Cli, db_url: str) -> None:
     error = failed_cleanly(cli("db", "create", "acme", "--modules", "nope", db_url=db_url))
     assert error == "Error: Addon 'nope' is not available in the addons path"
-    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
+    assert _listed(cli, db_url) == ""
 
 
 def test_drop_of_a_missing_database_exits_1(cli: Cli, db_url: str) -> None:
@@ -63,5 +63,12 @@ def test_restore_from_a_missing_file_exits_1(cli: Cli, db_url: str, tmp_path: Pa
 
 
 def test_list_prints_nothing_for_an_empty_cluster(cli: Cli, db_url: str) -> None:
-    assert succeeded(cli("db", "list", db_url=db_url)).stdout == ""
-    assert succeeded(cli("db", "list", "--json", db_url=db_url)).stdout == "[]\n"
+    assert _listed(cli, db_url) == ""
+    listed_json = json.loads(succeeded(cli("db", "list", "--json", db_url=db_url)).stdout)
+    assert [n for n in listed_json if not n.startswith("s-")] == []
+
+
+def _listed(cli: Cli, db_url: str) -> str:
+    """``db list`` output without the session's own ``s-...`` databases (shared PostgreSQL cluster)."""
+    lines = succeeded(cli("db", "list", db_url=db_url)).stdout.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith("s-"))
