@@ -3,7 +3,8 @@
 ``BaseModel`` is assembled from one mixin per concern, each in its own module:
 :mod:`~tenantry.orm.recordset` (identity, sets, environments),
 :mod:`~tenantry.orm.search`, :mod:`~tenantry.orm.read`, :mod:`~tenantry.orm.compute`,
-:mod:`~tenantry.orm.write` and :mod:`~tenantry.orm.read_group`.
+:mod:`~tenantry.orm.x2many`, :mod:`~tenantry.orm.companies`, :mod:`~tenantry.orm.write`
+and :mod:`~tenantry.orm.read_group`.
 
 Example::
 

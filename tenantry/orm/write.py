@@ -20,14 +20,15 @@ from tenantry.orm import api
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.commands import Command, normalize_commands
-from tenantry.orm.compute import ComputeMixin
+from tenantry.orm.companies import CompanyMixin
 from tenantry.orm.integrity import integrity_error
+from tenantry.orm.x2many import X2ManyMixin
 
 _LOG_ACCESS = ("create_uid", "create_date", "write_uid", "write_date")
 _CHUNK = 1000
 
 
-class WriteMixin(ComputeMixin):
+class WriteMixin(CompanyMixin, X2ManyMixin):
     """create, write, unlink, copy, name_create and the access entry points."""
 
     __slots__ = ()
@@ -310,83 +311,6 @@ class WriteMixin(ComputeMixin):
             else:
                 field.inverse(self)
 
-    # -- x2many --------------------------------------------------------------------------
-
-    def _apply_x2many(self, field: F.Field, commands: list[tuple[Any, ...]]) -> None:
-        """Apply x2many commands to one record."""
-        comodel = self.env[field.comodel_name]
-        record_id = self._ids[0]
-        if isinstance(field, F.One2many):
-            inverse = field.inverse_name
-            inverse_field = comodel._fields[inverse]
-            drop_lines = bool(inverse_field.required) or inverse_field.ondelete == "cascade"
-
-            def detach(lines: Any) -> None:
-                if lines:
-                    lines.unlink() if drop_lines else lines.write({inverse: False})
-
-            for command in commands:
-                code = command[0]
-                if code == Command.CREATE:
-                    comodel.create({**command[2], inverse: record_id})
-                elif code == Command.UPDATE:
-                    comodel.browse(command[1]).write(command[2])
-                elif code == Command.DELETE:
-                    comodel.browse(command[1]).unlink()
-                elif code == Command.UNLINK:
-                    detach(comodel.browse(command[1]))
-                elif code == Command.LINK:
-                    comodel.browse(command[1]).write({inverse: record_id})
-                elif code == Command.CLEAR:
-                    detach(self._get_value(field))
-                elif code == Command.SET:
-                    wanted = list(command[2] or [])
-                    detach(self._get_value(field) - comodel.browse(wanted))
-                    if wanted:
-                        comodel.browse(wanted).write({inverse: record_id})
-            return
-        assert isinstance(field, F.Many2many)
-        relation = self.env.registry.metadata.tables[field.relation]
-        col1, col2 = relation.c[field.column1], relation.c[field.column2]
-        conn = self.env.cr.conn
-        changed = False
-
-        def link(ids: Sequence[int]) -> None:
-            if not ids:
-                return
-            present = set(
-                conn.execute(sa.select(col2).where(col1 == record_id, col2.in_(list(ids)))).scalars()
-            )
-            new = [i for i in dict.fromkeys(ids) if i not in present]
-            if new:
-                try:
-                    conn.execute(sa.insert(relation), [{col1.name: record_id, col2.name: i} for i in new])
-                except sa.exc.IntegrityError as exc:
-                    raise integrity_error(exc, self.env.registry, self._name) from None
-
-        for command in commands:
-            code = command[0]
-            changed = True
-            if code == Command.CREATE:
-                link(comodel.create(command[2]).ids)
-            elif code == Command.UPDATE:
-                comodel.browse(command[1]).write(command[2])
-                link([command[1]])
-            elif code == Command.DELETE:
-                comodel.browse(command[1]).unlink()
-            elif code == Command.UNLINK:
-                conn.execute(sa.delete(relation).where(col1 == record_id, col2 == command[1]))
-            elif code == Command.LINK:
-                link([command[1]])
-            elif code == Command.CLEAR:
-                conn.execute(sa.delete(relation).where(col1 == record_id))
-            elif code == Command.SET:
-                conn.execute(sa.delete(relation).where(col1 == record_id))
-                link(list(command[2] or []))
-        if changed:
-            self.env.cr.invalidate(self._name, [record_id])
-            self._modified([field.name])
-
     # -- unlink --------------------------------------------------------------------------
 
     def unlink(self) -> bool:
@@ -458,40 +382,6 @@ class WriteMixin(ComputeMixin):
         for method_name, fields in type(self)._constraint_methods:
             if set(fields) & set(names):
                 getattr(self, method_name)()
-
-    def _check_company(self, names: Collection[str] | None = None) -> None:
-        """Refuse links to records of another company (``check_company=True`` fields)."""
-        fields = [
-            f for f in self._fields.values()
-            if f.relational and f.check_company and (names is None or f.name in names)
-        ]  # fmt: skip
-        if not fields:
-            return
-        problems: list[str] = []
-        for record in self.sudo():
-            if self._name == "res.company":
-                companies = record
-            elif "company_id" in self._fields:
-                companies = record.company_id
-            elif "company_ids" in self._fields:
-                companies = record.company_ids
-            else:
-                continue
-            for field in fields:
-                reference = self.env(su=True).company if field.company_dependent else companies
-                linked = record[field.name].sudo()
-                for co in linked:
-                    if "company_id" not in co._fields or co._name == "res.company":
-                        continue
-                    co_company = co.company_id
-                    if co_company and co_company not in reference:
-                        owners = ", ".join(reference.mapped("name"))
-                        problems.append(
-                            f"- “{record.display_name}” belongs to company “{owners}” and “{field.string}”"
-                            f" ({field.name}: “{co.display_name}”) belongs to another company."
-                        )
-        if problems:
-            raise UserError("Incompatible companies on records:\n" + "\n".join(problems[:5]))
 
 
 def _is_empty(field: F.Field, raw: Any) -> bool:
