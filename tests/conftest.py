@@ -33,11 +33,9 @@ from tenantry.db.pgtools import find_pg_binary
 from tenantry.instance import Instance
 from tenantry.orm.environment import Environment
 from tenantry.testing import PostgresCluster, shared_cluster
-from tests.helpers import FIXTURE_ADDONS, rollback_env
+from tests.helpers import FIXTURE_ADDONS, SESSION_PREFIX, rollback_env
 
 _CLUSTER_DATABASES = ("postgres", "template0", "template1")
-SESSION_PREFIX = "s-"
-"""Databases of the session instances: kept across tests, removed with the cluster."""
 TEMPLATE = f"{SESSION_PREFIX}tpl-orm"
 
 

@@ -79,7 +79,9 @@ def serve(
         console.print("No --db-filter: every database is visible from every host.", markup=False)
     if workers == 1:
         with open_instance(db_url, addons_path) as inst:
-            app = create_app(inst, config)
+            # The app closes the instance when it shuts down: uvicorn re-raises SIGTERM
+            # after a graceful shutdown, so this block's own exit may never run.
+            app = create_app(inst, config, owns_instance=True)
             uvicorn.run(app, host=http_interface, port=http_port, log_level="info")
         return
     with open_instance(db_url, addons_path):

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from tenantry.exceptions import AccessDenied, UserError
+from tenantry.exceptions import AccessDenied, UserError, ValidationError
 from tenantry.instance import Instance
 from tenantry.rpc.call import call_kw
 from tenantry.rpc.config import MethodNotFound, RpcConfig
@@ -180,9 +180,9 @@ def db_service(
         (db,) = params
         try:
             check_db(instance, config, db)
-        except AccessDenied:
+            return instance.exists(db)
+        except (AccessDenied, ValidationError):  # Odoo: False for any name it cannot reach
             return False
-        return instance.exists(db)
     if method == "server_version":
         return SERVER_VERSION
     if method == "list_lang":

@@ -10,6 +10,7 @@ import pytest
 from tenantry.db import Storage
 from tenantry.db.sqlite import directory_from_url
 from tenantry.exceptions import ValidationError
+from tests.helpers import own
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ def test_sqlite_storage_creates_its_directory_on_demand(tmp_path: Path) -> None:
     directory = tmp_path / "a" / "b"
     storage = Storage(f"sqlite:///{directory}")
     assert storage.dialect == "sqlite"
-    assert storage.list() == []
+    assert own(storage.list()) == []
     assert not directory.exists()
     storage.create("x")
     assert (directory / "x.sqlite3").is_file()

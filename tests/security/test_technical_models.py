@@ -35,3 +35,12 @@ def test_has_groups_reads_odoo_group_specs(env: Environment) -> None:
     assert not salesman.has_groups("!base.group_user")
     assert salesman.has_groups("!base.group_portal")
     assert not salesman.has_groups(".")
+
+
+def test_ir_model_access_check_answers_for_the_current_user(env: Environment) -> None:
+    employee = make_user(env, "checker", groups=["base.group_user"])
+    access = as_user(env, employee)["ir.model.access"]
+    assert access.check("res.partner", "read") is True
+    assert access.check("res.partner", "unlink", raise_exception=False) is False
+    with pytest.raises(AccessError, match="not allowed to delete"):
+        access.check("res.partner", "unlink")

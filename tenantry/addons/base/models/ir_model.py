@@ -78,3 +78,10 @@ class IrModelAccess(SecurityDataMixin, models.Model):
     perm_write = fields.Boolean("Write Access", default=False)
     perm_create = fields.Boolean("Create Access", default=False)
     perm_unlink = fields.Boolean("Delete Access", default=False)
+
+    @api.model
+    def check(self, model: str, mode: str = "read", raise_exception: bool = True) -> bool:
+        """Whether the current user may ``mode`` on ``model`` (Odoo's API; odooly calls it)."""
+        if model not in self.env:
+            raise UserError(f"Object {model} doesn't exist")
+        return bool(self.env[model].check_access_rights(mode, raise_exception))
