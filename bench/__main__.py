@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import create_db, duplicate_db, search_read, security_read
+from bench import create_db, duplicate_db, rpc, search_read, security_read
 from bench._common import (
     BACKENDS,
     PG_PROFILES,
@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, Callable[[BenchContext], list[Result]]] = {
     duplicate_db.NAME: duplicate_db.run,
     search_read.NAME: search_read.run,
     security_read.NAME: security_read.run,
+    rpc.NAME: rpc.run,
 }
 
 
