@@ -111,17 +111,30 @@ def object_service(
         raise NameError(f"Method not available {method}")
     check_db(instance, config, db)
     uid = _uid(uid)
-    auth.check_credentials(instance, db, uid, password)
-    return execute(instance, db, uid, model, name, list(args), kwargs)
+    return execute(instance, db, uid, model, name, list(args), kwargs, password=password)
 
 
 def execute(
-    instance: Instance, db: str, uid: int, model: str, method: str, args: list[Any], kwargs: Mapping[str, Any]
+    instance: Instance,
+    db: str,
+    uid: int,
+    model: str,
+    method: str,
+    args: list[Any],
+    kwargs: Mapping[str, Any],
+    *,
+    password: str | None = None,
 ) -> Any:
-    """``call_kw`` as ``uid`` in one transaction, retried on PostgreSQL concurrency errors."""
+    """``call_kw`` as ``uid`` in one transaction, retried on PostgreSQL concurrency errors.
+
+    With ``password``, the credentials are checked first, in the same transaction:
+    one round of BEGIN/COMMIT per call, not two.
+    """
     for attempt in range(MAX_TRIES + 1):
         try:
             with instance.env(db, uid) as env:
+                if password is not None:
+                    auth.check_credentials_in(instance, env, uid, password)
                 return to_wire(call_kw(env, model, method, args, kwargs))
         except DBAPIError as exc:
             if attempt == MAX_TRIES or _sqlstate(exc) not in CONCURRENCY_SQLSTATES:

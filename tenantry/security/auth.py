@@ -39,6 +39,7 @@ __all__ = [
     "MAX_FAILURES",
     "authenticate",
     "check_credentials",
+    "check_credentials_in",
     "forget",
 ]
 
@@ -157,22 +158,28 @@ def _login(instance: Instance, db: str, login: str, password: str, api_keys: boo
 
 def check_credentials(instance: Instance, db: str, uid: int, password: str) -> None:
     """Raise ``AccessDenied`` unless ``password`` is the password or an API key of active ``uid``."""
+    with instance.env(db) as env:
+        check_credentials_in(instance, env, uid, password)
+
+
+def check_credentials_in(instance: Instance, env: Environment, uid: int, password: str) -> None:
+    """:func:`check_credentials` inside an open transaction (an RPC call's own)."""
     if not isinstance(password, str) or not password or not isinstance(uid, int) or uid <= 0:
         raise AccessDenied()
     state = _state(instance)
-    secret_key = (db, uid, hmac.new(_PEPPER, password.encode("utf-8"), hashlib.sha256).hexdigest())
-    with instance.env(db) as env:
-        user = env["res.users"].sudo().with_context(active_test=False).browse(uid).exists()
-        if not user or not user.active:
-            raise AccessDenied()
-        fingerprint = _fingerprint(env, user)
-        now = clock()
-        with state.lock:
-            cached = state.checked.get(secret_key)
-        if cached is not None and cached[0] > now and cached[1] == fingerprint:
-            return
-        ok = passwords.verify_password(user.password_hash or "", password) or _key_matches(env, uid, password)
-    if not ok:
+    secret_key = (env.cr.dbname, uid, hmac.new(_PEPPER, password.encode("utf-8"), hashlib.sha256).hexdigest())
+    user = env(su=True)["res.users"].with_context(active_test=False).browse(uid).exists()
+    if not user or not user.active:
+        raise AccessDenied()
+    fingerprint = _fingerprint(env, user)
+    now = clock()
+    with state.lock:
+        cached = state.checked.get(secret_key)
+    if cached is not None and cached[0] > now and cached[1] == fingerprint:
+        return
+    if not (
+        passwords.verify_password(user.password_hash or "", password) or _key_matches(env, uid, password)
+    ):
         with state.lock:
             state.checked.pop(secret_key, None)
         raise AccessDenied()
