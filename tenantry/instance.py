@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from tenantry.db import Storage, validate_name
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.modules.installer import ModuleManager, installed_modules, registry_version
+from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import AddonsPath
 from tenantry.orm.access import AccessPolicy, OpenPolicy
@@ -34,6 +34,7 @@ from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.fields import Datetime
 from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema
+from tenantry.security.data import TRANSACTION_VERSION
 from tenantry.security.policy import SecurityCaches, SecurityPolicy
 
 DEFAULT_URL = "sqlite:///./tenantry-data"
@@ -161,9 +162,10 @@ class Instance:
         with engine.connect() as conn:
             transaction = conn.begin()
             try:
-                registry = self._registry_for(db, conn)
+                registry, security_version = self._registry_and_security_version(db, conn)
                 cr = Transaction(conn, registry, db, self.policy(registry))
                 cr.modules = self.modules
+                cr.data[TRANSACTION_VERSION] = security_version  # read along, saves a query
                 yield Environment(cr, uid, context)
             except BaseException:
                 transaction.rollback()
@@ -175,7 +177,7 @@ class Instance:
     def registry(self, db: str) -> Registry:
         """The registry of ``db`` (shared with every database with the same addons)."""
         with self.storage.engine(db).connect() as conn:
-            return self._registry_for(db, conn)
+            return self._registry_and_security_version(db, conn)[0]
 
     def policy(self, registry: Registry) -> AccessPolicy:
         """The access policy enforced in databases of ``registry``: Odoo's, once base is in."""
@@ -183,25 +185,27 @@ class Instance:
             return SecurityPolicy(self._security)
         return OpenPolicy()
 
-    def _registry_for(self, db: str, conn: Connection) -> Registry:
-        """The registry for ``db``, rebuilt when another process changed its addons."""
+    def _registry_and_security_version(self, db: str, conn: Connection) -> tuple[Registry, str | None]:
+        """The registry for ``db``, rebuilt when another process changed its addons, and
+        the security version; both versions come from one query."""
         cached = self._db_registries.get(db)
         if cached is not None:
-            version = registry_version(conn)
+            version, security_version = read_versions(conn)
             known, registry = cached
             if known == version:
-                return registry
+                return registry, security_version
             if known is None:  # just changed by this process: the registry is current
                 with self._lock:
                     self._db_registries[db] = (version, registry)
-                return registry
+                return registry, security_version
         installed = installed_modules(conn)
         if not installed:
             raise UserError(f"Database {db!r} is not a tenantry database (no addon installed)")
         registry = self.registries.get(installed)
+        version, security_version = read_versions(conn)
         with self._lock:
-            self._db_registries[db] = (registry_version(conn), registry)
-        return registry
+            self._db_registries[db] = (version, registry)
+        return registry, security_version
 
     def _remember_registry(self, db: str, registry: Registry) -> None:
         with self._lock:

@@ -24,6 +24,7 @@ from tenantry.orm.access import OpenPolicy
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema, sync_schema
+from tenantry.security.data import VERSION_KEY as SECURITY_VERSION_KEY
 
 MODULE_TABLE = "ir_module_module"
 
@@ -36,6 +37,18 @@ def registry_version(conn: Connection) -> str | None:
     """The database's registry version: it changes with every addon change, so that
     every process (``--workers``) rebuilds its registry for the database."""
     return conn.execute(sa.select(_PARAMS.c.value).where(_PARAMS.c.key == REGISTRY_VERSION_KEY)).scalar()
+
+
+def read_versions(conn: Connection) -> tuple[str | None, str | None]:
+    """The registry version and the security version, in one query (every transaction)."""
+    rows = dict(
+        conn.execute(
+            sa.select(_PARAMS.c.key, _PARAMS.c.value).where(
+                _PARAMS.c.key.in_([REGISTRY_VERSION_KEY, SECURITY_VERSION_KEY])
+            )
+        ).all()
+    )
+    return rows.get(REGISTRY_VERSION_KEY), rows.get(SECURITY_VERSION_KEY)
 
 
 def bump_registry_version(conn: Connection) -> None:

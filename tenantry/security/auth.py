@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tenantry.exceptions import AccessDenied
 from tenantry.security import passwords
+from tenantry.security.data import transaction_version
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
@@ -168,15 +169,19 @@ def check_credentials_in(instance: Instance, env: Environment, uid: int, passwor
         raise AccessDenied()
     state = _state(instance)
     secret_key = (env.cr.dbname, uid, hmac.new(_PEPPER, password.encode("utf-8"), hashlib.sha256).hexdigest())
+    now = clock()
+    # A password change, a deactivation or an API-key change replaces the security
+    # version, which every transaction reads anyway: a cached check made under the
+    # current version still holds, without reading the user.
+    version = transaction_version(env.cr)
+    with state.lock:
+        cached = state.checked.get(secret_key)
+    if version is not None and cached is not None and cached[0] > now and cached[1] == version:
+        return
     user = env(su=True)["res.users"].with_context(active_test=False).browse(uid).exists()
     if not user or not user.active:
         raise AccessDenied()
-    fingerprint = _fingerprint(env, user)
-    now = clock()
-    with state.lock:
-        cached = state.checked.get(secret_key)
-    if cached is not None and cached[0] > now and cached[1] == fingerprint:
-        return
+    fingerprint = version if version is not None else _fingerprint(env, user)
     if not (
         passwords.verify_password(user.password_hash or "", password) or _key_matches(env, uid, password)
     ):

@@ -59,6 +59,19 @@ def read_version(conn: Connection, registry: Registry) -> str | None:
     return conn.execute(sa.select(table.c.value).where(table.c.key == VERSION_KEY)).scalar()
 
 
+TRANSACTION_VERSION = "security.version"
+"""``cr.data`` key: the security version as this transaction read it (set by the instance,
+which reads it together with the registry version, or on first use)."""
+
+
+def transaction_version(cr: Any) -> str | None:
+    """The security version for this transaction, read at most once."""
+    if TRANSACTION_VERSION not in cr.data:
+        cr.data[TRANSACTION_VERSION] = read_version(cr.conn, cr.registry)
+    version: str | None = cr.data[TRANSACTION_VERSION]
+    return version
+
+
 def bump_version(conn: Connection, registry: Registry) -> str:
     """Declare every security snapshot of this database stale (committed with the change)."""
     table = registry["ir.config_parameter"]._table_obj
@@ -155,7 +168,7 @@ def changed(env: Any) -> None:
     """
     cr = env.cr
     if not cr.data.get(BUMPED):
-        bump_version(cr.conn, cr.registry)
+        cr.data[TRANSACTION_VERSION] = bump_version(cr.conn, cr.registry)
         cr.data[BUMPED] = True
     cr.data.pop("security.state", None)
     cr.access_serial += 1

@@ -72,7 +72,7 @@ class SecurityPolicy:
         state: security_data.SecurityState | None = cr.data.get(_STATE)
         if state is not None:
             return state
-        version = security_data.read_version(cr.conn, cr.registry)
+        version = security_data.transaction_version(cr)
         # Once this transaction changed access data, its version is its own (uncommitted,
         # bumped once) while the data keeps changing: such snapshots are never shared.
         shared = version is not None and not cr.data.get(security_data.BUMPED)

@@ -23,6 +23,8 @@ from typing import Any
 from tenantry.exceptions import AccessError, ValidationError
 from tenantry.orm import api, fields, models
 
+from .security_data import SecurityDataMixin
+
 KEY_BYTES = 20  # 40 hex digits
 PREFIX_LENGTH = 8
 SCOPES = ("rpc",)
@@ -32,7 +34,7 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-class ResUsersApikeys(models.Model):
+class ResUsersApikeys(SecurityDataMixin, models.Model):
     _name = "res.users.apikeys"
     _description = "User API Key"
     _order = "id"
