@@ -27,8 +27,21 @@ DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+_PLAIN = frozenset({str, int, float, bool})
+"""Exact types that go on the wire as they are (subclasses such as enums do not)."""
+
+
 def to_wire(value: Any) -> Any:
     """``value`` with every part replaced by its wire form (see the module docstring)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:  # the common containers first: read() rows and lists of them
+        return {
+            k if type(k) is str else _key(k): v if type(v) in _PLAIN else to_wire(v) for k, v in value.items()
+        }
+    if kind is list:
+        return [v if type(v) in _PLAIN else to_wire(v) for v in value]
     if value is None:
         return False
     if isinstance(value, bool | int | float | str):

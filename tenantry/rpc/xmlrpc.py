@@ -42,8 +42,10 @@ def parse_request(body: bytes) -> tuple[str, tuple[Any, ...]]:
 
 def dump_response(value: Any) -> bytes:
     """A ``methodResponse`` carrying ``value`` (already wire-ready: no ``None``)."""
-    text = xmlrpc.client.dumps((_xml_safe(value),), methodresponse=True, allow_none=False)
-    return text.encode("utf-8")
+    text = xmlrpc.client.dumps((value,), methodresponse=True, allow_none=False)
+    # Control characters are invalid anywhere in XML 1.0 and only string contents can
+    # hold them: one pass over the document replaces a walk over the value.
+    return _strip_invalid(text).encode("utf-8")
 
 
 def dump_fault(fault: xmlrpc.client.Fault) -> bytes:
@@ -52,9 +54,14 @@ def dump_fault(fault: xmlrpc.client.Fault) -> bytes:
     return xmlrpc.client.dumps(safe, methodresponse=True, allow_none=False).encode("utf-8")
 
 
+def _strip_invalid(text: str) -> str:
+    return _XML_INVALID.sub("", text) if _XML_INVALID.search(text) else text
+
+
 def _xml_safe(value: Any) -> Any:
     if isinstance(value, str):
-        return _XML_INVALID.sub("", value)
+        # Most strings are clean: searching is cheaper than substituting.
+        return _XML_INVALID.sub("", value) if _XML_INVALID.search(value) else value
     if isinstance(value, dict):
         return {_xml_safe(k): _xml_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
