@@ -153,7 +153,7 @@ class Field:
         clone.model_name = model_name
         clone._apply_args()
         if not clone.string:
-            clone.string = name.replace("_", " ").title().replace(" Id", "").replace(" Ids", "")
+            clone.string = _default_label(name)
         return clone
 
     def merged_with(self, other: Field) -> Field:
@@ -532,3 +532,12 @@ class Many2many(_Relational):
             if value is not None:
                 kw[key] = value
         super().__init__(comodel_name, string, **kw)
+
+
+def _default_label(name: str) -> str:
+    """Odoo's default label: ``partner_id`` -> "Partner", ``date_order`` -> "Date order"."""
+    for suffix in ("_ids", "_id"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name.replace("_", " ").capitalize()
