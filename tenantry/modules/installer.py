@@ -39,15 +39,16 @@ def registry_version(conn: Connection) -> str | None:
     return conn.execute(sa.select(_PARAMS.c.value).where(_PARAMS.c.key == REGISTRY_VERSION_KEY)).scalar()
 
 
+# Built once: every transaction runs it, and a reused statement skips SQLAlchemy's
+# per-call construction and cache-key work (an IN list would also be re-expanded).
+_VERSIONS_QUERY = sa.select(_PARAMS.c.key, _PARAMS.c.value).where(
+    sa.or_(_PARAMS.c.key == REGISTRY_VERSION_KEY, _PARAMS.c.key == SECURITY_VERSION_KEY)
+)
+
+
 def read_versions(conn: Connection) -> tuple[str | None, str | None]:
     """The registry version and the security version, in one query (every transaction)."""
-    rows = dict(
-        conn.execute(
-            sa.select(_PARAMS.c.key, _PARAMS.c.value).where(
-                _PARAMS.c.key.in_([REGISTRY_VERSION_KEY, SECURITY_VERSION_KEY])
-            )
-        ).all()
-    )
+    rows = dict(conn.execute(_VERSIONS_QUERY).all())
     return rows.get(REGISTRY_VERSION_KEY), rows.get(SECURITY_VERSION_KEY)
 
 
