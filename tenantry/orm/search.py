@@ -140,25 +140,31 @@ class SearchMixin(Recordset):
         apply as the superuser would (Odoo compiles them in sudo), so a rule may
         filter on a field the user cannot read.
         """
+        return self._keyed_where(domain, operation, active_test)[1]
+
+    def _keyed_where(
+        self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
+    ) -> tuple[Any, ColumnElement[bool] | None]:
+        """``_where``, with a memo key that identifies the clause (None when it is compiled
+        anew: sub-searches carry the comodels' rules for this user)."""
         if not self.env.su:
             self._check_domain_fields(self._parsed(domain), self._schema)
         node = self._domain_node(domain, operation, active_test)
         if node == TRUE:
-            return None
+            return ("where", self._name, TRUE), None
         if node == FALSE:
-            return sa.false()
+            return None, sa.false()
         ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
         if _has_subsearch(node):
-            # Sub-searches carry the comodels' rules for this user: compiled every time.
-            return compile_domain(node, self._schema, registry.schema, ctx)
+            return None, compile_domain(node, self._schema, registry.schema, ctx)
         # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
         where = registry.memo.get(key)
         if where is None:
             where = compile_domain(node, self._schema, registry.schema, ctx)
             _remember(registry.memo, key, where)
-        return where
+        return key, where
 
     def _check_domain_fields(self, node: Domain, model: ModelSchema) -> None:
         """Refuse a domain on fields the user may not read (``groups=``), sub-domains included."""
@@ -208,18 +214,29 @@ class SearchMixin(Recordset):
         """Search, and put the stored ``columns`` of the found rows in the cache."""
         _check_paging(offset, limit)
         self._check_read_access()
-        where = self._where(domain)
-        table = self._table_obj
-        selected = [table.c.id, *(table.c[c] for c in columns)]
-        stmt = sa.select(*selected)
-        if where is not None:
-            stmt = stmt.where(where)
-        stmt = stmt.order_by(*self._order_by(order))
-        if offset:
-            stmt = stmt.offset(offset)
-        if limit:
-            stmt = stmt.limit(limit)
-        rows = self.env.cr.conn.execute(stmt).all()
+        where_key, where = self._keyed_where(domain)
+        order_by = self._order_by(order)
+        # The same search (an RPC client's page, a rule-filtered list) comes back often:
+        # a memoized statement skips building it and SQLAlchemy's cache-key walk.
+        memo = self.env.registry.memo
+        key = (
+            None if where_key is None else ("select", where_key, tuple(columns), id(order_by), offset, limit)
+        )
+        stmt = memo.get(key) if key is not None else None
+        if stmt is None or stmt[0] is not order_by:
+            table = self._table_obj
+            select = sa.select(table.c.id, *(table.c[c] for c in columns))
+            if where is not None:
+                select = select.where(where)
+            select = select.order_by(*order_by)
+            if offset:
+                select = select.offset(offset)
+            if limit:
+                select = select.limit(limit)
+            stmt = (order_by, select)
+            if key is not None:
+                _remember(memo, key, stmt)
+        rows = self.env.cr.conn.execute(stmt[1]).all()
         ids = [row[0] for row in rows]
         if columns:
             cache = self._cache_rows()
