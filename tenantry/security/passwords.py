@@ -7,9 +7,11 @@ virtual machine, faulting 16,384 fresh pages costs ~40-50 ms, a third of the who
 verification. Here one working area per process is mapped once (huge pages where
 the kernel allows) and lent to Argon2 through its allocation callbacks, under a
 lock. Argon2 wipes the area before handing it back, so it never holds a secret
-between calls. Threads are capped at the CPU count: more threads than cores only
-add switching. The result is byte-for-byte the library's; any hash this path does
-not understand goes to the library's own verifier.
+between calls; after a minute without verifications its pages go back to the
+kernel, so an idle worker does not keep 64 MiB for one login. Threads are capped
+at the CPU count: more threads than cores only add switching. The result is
+byte-for-byte the library's; any hash this path does not understand goes to the
+library's own verifier.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hmac
 import mmap
 import os
 import threading
+import time
 from typing import Any
 
 from _argon2_cffi_bindings import ffi, lib
@@ -30,6 +33,7 @@ from argon2.low_level import core
 _HASHER = PasswordHasher()
 _TYPES = {"argon2id": Type.ID, "argon2i": Type.I, "argon2d": Type.D}
 _MAX_THREADS = max(1, os.cpu_count() or 1)
+_IDLE_RELEASE_SECONDS = 60.0
 
 
 def hash_password(password: str) -> str:
@@ -66,11 +70,15 @@ def _b64decode(text: str) -> bytes:
 class _WorkArea:
     """One reusable Argon2 working area, lent to one verification at a time."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, idle_release: float = _IDLE_RELEASE_SECONDS) -> None:
         self.size = size
+        self.idle_release = idle_release
         self._lock = threading.Lock()
         self._buffer: mmap.mmap | None = None
         self._pointer: Any = None
+        self._last_use = 0.0
+        self._resident = False
+        self._reaper: threading.Timer | None = None
         # The callbacks must outlive every call that uses them: keep them on self.
         self._allocate = ffi.callback("int(uint8_t **, size_t)", self._lend)
         self._free = ffi.callback("void(uint8_t *, size_t)", lambda memory, size: None)
@@ -112,6 +120,9 @@ class _WorkArea:
         with self._lock:
             self._ensure_buffer()
             status = core(context, kind.value)
+            self._last_use = time.monotonic()
+            self._resident = True
+            self._schedule_release()
         if status != lib.ARGON2_OK:
             return None
         return hmac.compare_digest(bytes(ffi.buffer(out, len(digest))), digest)
@@ -136,6 +147,27 @@ class _WorkArea:
             buffer.madvise(mmap.MADV_HUGEPAGE)
         self._buffer = buffer
         self._pointer = ffi.from_buffer("uint8_t[]", buffer)
+
+    def release(self) -> bool:
+        """Give the area's pages back to the kernel if it has been idle long enough."""
+        with self._lock:
+            self._reaper = None
+            if self._buffer is None or not self._resident:
+                return False
+            idle = time.monotonic() - self._last_use
+            if idle < self.idle_release:
+                self._schedule_release(self.idle_release - idle)
+                return False
+            # The mapping stays; its next use faults in fresh zero pages.
+            self._buffer.madvise(mmap.MADV_DONTNEED)
+            self._resident = False
+            return True
+
+    def _schedule_release(self, delay: float | None = None) -> None:
+        if self._reaper is None:
+            self._reaper = threading.Timer(self.idle_release if delay is None else delay, self.release)
+            self._reaper.daemon = True
+            self._reaper.start()
 
     def _lend(self, memory: Any, size: int) -> int:
         # Called by Argon2 from inside core(), while self._lock is held.

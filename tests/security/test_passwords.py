@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from argon2 import PasswordHasher, Type
@@ -63,3 +64,13 @@ def test_concurrent_verifications_share_the_area_safely() -> None:
     for thread in threads:
         thread.join()
     assert verdicts.count(True) == 15 and verdicts.count(False) == 15
+
+
+def test_an_idle_work_area_returns_its_pages_to_the_kernel() -> None:
+    area = passwords._WorkArea(1024 * 1024, idle_release=0.05)
+    stored = PasswordHasher(**_LIGHT).hash("idle")
+    assert area.verify(stored, b"idle") is True
+    assert area.release() is False  # still in use: too recent
+    time.sleep(0.3)  # the timer releases it
+    assert not area._resident
+    assert area.verify(stored, b"idle") is True  # and it still works afterwards
