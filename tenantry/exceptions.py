@@ -5,6 +5,7 @@
     Exception
      └── TenantryError
           ├── SessionExpired       no valid web session                          (JSON-RPC code 100)
+          ├── DatabaseNotFound     an RPC call names no existing database        (RPC fault 1)
           └── UserError            a user's mistake; the message is for them   (RPC fault 2)
                ├── ValidationError  a value, domain or name breaks a rule       (RPC fault 2)
                ├── MissingError     a record no longer exists                   (RPC fault 2)
@@ -24,6 +25,7 @@ from typing import Any
 __all__ = [
     "AccessDenied",
     "AccessError",
+    "DatabaseNotFound",
     "MissingError",
     "SessionExpired",
     "TenantryError",
@@ -52,6 +54,19 @@ class SessionExpired(TenantryError):
 
     def __init__(self, message: str = "Session expired", *, context: dict[str, Any] | None = None):
         super().__init__(message, context=context)
+
+
+class DatabaseNotFound(TenantryError):
+    """An RPC call names a database that does not exist (or cannot, its name being invalid).
+
+    Not a ``UserError``: Odoo fails here while connecting, with an unexpected error
+    (fault 1, ``psycopg2.OperationalError``), and clients expect that shape.
+    """
+
+    def __init__(self, db: str, *, context: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            f'FATAL:  database "{db}" does not exist', context={"database": db, **(context or {})}
+        )
 
 
 class UserError(TenantryError):

@@ -10,24 +10,28 @@ A command reads like this::
 Inside ``open_instance`` a user's mistake (any ``TenantryError``, an unreachable
 server, a missing file) becomes ``Error: <message>`` on stderr and exit code 1;
 anything else propagates with its traceback, because it is a bug.
+
+This module is imported to *define* every command, so it imports only typer:
+rich, SQLAlchemy and the instance load inside the helpers that use them, and
+``tenantry serve`` or ``tenantry --help`` never pay for the ORM.
 """
 
 from __future__ import annotations
 
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tenantry.exceptions import TenantryError
-from tenantry.instance import DEFAULT_URL, Instance
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tenantry.instance import Instance
 
 __all__ = [
     "DEFAULT_URL",
@@ -42,6 +46,9 @@ __all__ = [
     "split_list",
     "step",
 ]
+
+DEFAULT_URL = "sqlite:///./tenantry-data"
+"""``tenantry.instance.DEFAULT_URL``, spelled out so that defining a command does not load it."""
 
 DbUrl = Annotated[
     str,
@@ -65,22 +72,26 @@ DbName = Annotated[str, typer.Argument(help="Database name.", show_default=False
 
 def out_console() -> Console:
     """Rich console on the current stdout (results)."""
+    from rich.console import Console
+
     return Console(highlight=False, emoji=False)
 
 
 def err_console() -> Console:
     """Rich console on the current stderr (progress, messages, errors)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def display_url(url: str) -> str:
-    """``url`` with any password masked, for messages."""
-    if url.startswith("sqlite:"):
+    """``url`` with any password masked, for messages (without loading SQLAlchemy)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
         return url
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def split_list(value: str | None) -> list[str]:
@@ -90,6 +101,8 @@ def split_list(value: str | None) -> list[str]:
 
 def fail(message: str) -> NoReturn:
     """Print ``Error: message`` on stderr and exit with code 1."""
+    from rich.text import Text
+
     err_console().print(Text.assemble(("Error: ", "bold red"), message))
     raise typer.Exit(1)
 
@@ -108,6 +121,8 @@ def user_errors() -> Iterator[None]:
 @contextmanager
 def open_instance(db_url: str, addons_path: str | None = None) -> Iterator[Instance]:
     """The instance for these options, closed afterwards, with user errors reported."""
+    from tenantry.instance import Instance
+
     with user_errors():
         inst = Instance(db_url, addons_path=split_list(addons_path))
         try:
@@ -119,6 +134,8 @@ def open_instance(db_url: str, addons_path: str | None = None) -> Iterator[Insta
 
 def _probe(inst: Instance) -> None:
     """Fail cleanly now if the server cannot be reached, rather than mid-command."""
+    from sqlalchemy.exc import OperationalError
+
     try:
         inst.list_databases()
     except OperationalError as exc:
@@ -133,6 +150,9 @@ def step(label: str, done: str, console: Console | None = None) -> Iterator[None
     On a terminal the spinner is replaced by ``✓ done (1.2s)``; elsewhere (pipes,
     CI) only the plain line ``done (1.2s)`` is printed, once the block succeeds.
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
     console = console or err_console()
     started = time.monotonic()
     if console.is_terminal and not console.is_dumb_terminal:

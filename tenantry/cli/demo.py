@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tenantry.cli import _tour
+from typing import TYPE_CHECKING
+
 from tenantry.cli._common import (
     DEFAULT_URL,
     AddonsPathOpt,
@@ -13,8 +14,10 @@ from tenantry.cli._common import (
     out_console,
     step,
 )
-from tenantry.instance import Instance
-from tenantry.orm import BaseModel
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
+    from tenantry.orm import BaseModel
 
 DEMO_DB = "demo"
 DEMO_MODULES = ("sale_demo",)
@@ -22,6 +25,8 @@ DEMO_MODULES = ("sale_demo",)
 
 def demo(db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None:
     """Create (or reuse) the `demo` database and print a tour of it."""
+    from tenantry.cli import _tour
+
     with open_instance(db_url, addons_path) as inst:
         ensure_demo_database(inst)
         with inst.env(DEMO_DB) as env:

@@ -4,31 +4,40 @@
 
     tenantry serve --db-filter '^%h$' --master-password s3cret --workers 4
 
-With ``--workers 1`` (the default) the app runs in this process; with more,
-uvicorn starts worker processes that each build the app from the environment
-(``tenantry.web.factory``). Ctrl-C / SIGTERM shut down gracefully (uvicorn's).
+With ``--workers 1`` (the default) the app runs in this process. With more, this
+process imports the app's code, binds the socket, then forks the workers and
+supervises them (``_prefork``): forked workers start at once, where spawned ones
+would import everything again. Ctrl-C / SIGTERM shut down gracefully (uvicorn's).
+
+Only typer is imported to define the command, and only the web layer and uvicorn
+to start serving: each worker makes its instance (SQLAlchemy, the ORM, the
+storage connection) in a background thread once it listens, so the server
+answers health checks and ``common.version`` within a fraction of a second. A
+storage that cannot be reached is logged; requests that need it fail until it is
+back, as with Odoo.
 """
 
 from __future__ import annotations
 
-import os
 import socket
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import uvicorn
-from uvicorn.supervisors import Multiprocess
 
 from tenantry.cli._common import (
     DEFAULT_URL,
     AddonsPathOpt,
     DbUrl,
     display_url,
-    err_console,
     fail,
-    open_instance,
+    split_list,
+    user_errors,
 )
 from tenantry.exceptions import UserError
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
 
 __all__ = ["serve"]
 
@@ -57,6 +66,20 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    master_password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--master-password-file",
+            envvar="TENANTRY_MASTER_PASSWORD_FILE",
+            dir_okay=False,
+            help=(
+                "Where db.change_admin_password keeps the master password (an Argon2 hash), "
+                "read by every worker and kept across restarts; once it exists it overrides "
+                "--master-password. Without it, changing the master password is refused."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     addons_path: AddonsPathOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
     dev: Annotated[bool, typer.Option("--dev", help="Tracebacks in errors (development only).")] = False,
@@ -65,50 +88,70 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the databases over HTTP: Odoo's XML-RPC/JSON-RPC API and the web login."""
-    from tenantry.web.app import create_app  # the web layer loads only for this command
+    import uvicorn
+
+    from tenantry.web.app import create_app
     from tenantry.web.config import ServerConfig
-    from tenantry.web.factory import config_to_env
 
     try:
         config = ServerConfig(
-            db_filter=db_filter, master_password=master_password, list_db=not no_database_list, dev=dev
+            db_filter=db_filter,
+            master_password=master_password,
+            list_db=not no_database_list,
+            dev=dev,
+            master_password_file=master_password_file.resolve() if master_password_file else None,
         )
     except Exception as exc:  # re.error from a bad --db-filter
         fail(f"Invalid --db-filter {db_filter!r}: {exc}")
-    console = err_console()
     where = f"http://{http_interface}:{http_port}"
-    console.print(f"Serving {display_url(db_url)} on {where} ({workers} worker(s))", markup=False)
+    typer.echo(f"Serving {display_url(db_url)} on {where} ({workers} worker(s))", err=True)
     if not db_filter:
-        console.print("No --db-filter: every database is visible from every host.", markup=False)
+        typer.echo("No --db-filter: every database is visible from every host.", err=True)
+    # No websocket routes: ws="none" also spares importing the websockets library.
+    options: dict[str, Any] = {"log_level": "info", "ws": "none"}
+    addons = split_list(addons_path)
+    _check_addons_path(addons)
+
+    def make_instance() -> Instance:
+        """Called in each worker (after the fork): its own engines and connections."""
+        from tenantry.instance import Instance
+
+        return Instance(db_url, addons_path=addons)
+
     if workers == 1:
-        with open_instance(db_url, addons_path) as inst:
-            # The app closes the instance when it shuts down: uvicorn re-raises SIGTERM
-            # after a graceful shutdown, so this block's own exit may never run.
-            app = create_app(inst, config, owns_instance=True)
-            uvicorn.run(app, host=http_interface, port=http_port, log_level="info")
+        # The app closes the instance when it shuts down: uvicorn re-raises SIGTERM
+        # after a graceful shutdown, so code after this call may never run.
+        app = create_app(make_instance, config, owns_instance=True)
+        uvicorn.run(app, host=http_interface, port=http_port, **options)
         return
-    with open_instance(db_url, addons_path):
-        pass  # fail now, in the parent, if the storage cannot be reached
-    os.environ.update(config_to_env(config))
-    os.environ["TENANTRY_DB_URL"] = db_url
-    os.environ["TENANTRY_ADDONS_PATH"] = addons_path or ""
-    config_ = uvicorn.Config(
-        "tenantry.web.factory:app_from_env",
-        factory=True,
-        host=http_interface,
-        port=http_port,
-        workers=workers,
-        log_level="info",
-    )
-    Multiprocess(config_, sockets=[_tcp_socket(http_interface, http_port)]).run()
+
+    from starlette.applications import Starlette
+
+    from tenantry.cli._prefork import Supervisor
+
+    def make_app() -> Starlette:
+        return create_app(make_instance, config, owns_instance=True)
+
+    with user_errors():
+        sock = _tcp_socket(http_interface, http_port)
+    supervisor = Supervisor(uvicorn.Config(make_app, factory=True, **options), sock, workers)
+    raise typer.Exit(supervisor.run())
+
+
+def _check_addons_path(addons: list[str]) -> None:
+    """Fail now on an addons path that is not a directory: no worker could ever load it."""
+    for directory in addons:
+        if not Path(directory).is_dir():
+            fail(f"Addons path {Path(directory).resolve()} is not a directory")
 
 
 def _tcp_socket(host: str, port: int) -> socket.socket:
-    """The listening socket the workers share, declared TCP.
+    """The listening socket the forked workers share, declared TCP.
 
     asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections accepted
     from sockets whose protocol says TCP; the socket uvicorn binds for workers does
-    not say so, and every keep-alive request then waits ~40 ms for a delayed ACK.
+    not say so, and every keep-alive request then waits ~40 ms for a delayed ACK
+    (uvicorn issue #3149).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -119,5 +162,5 @@ def _tcp_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise UserError(f"Cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.set_inheritable(True)
+    sock.listen(2048)  # uvicorn's backlog: connections queue while the workers start
     return sock

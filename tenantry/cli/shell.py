@@ -13,7 +13,7 @@ from __future__ import annotations
 import code
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -27,7 +27,9 @@ from tenantry.cli._common import (
     err_console,
     open_instance,
 )
-from tenantry.instance import Instance
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
 
 BANNER = """\
 tenantry {version} shell on database {db!r} ({url})

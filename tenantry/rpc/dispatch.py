@@ -14,14 +14,15 @@ The HTTP layer parses the body (:mod:`tenantry.rpc.xmlrpc`, JSON), calls
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenantry.instance import Instance
-from tenantry.rpc.call import call_kw
 from tenantry.rpc.config import MethodNotFound, RpcConfig
 from tenantry.rpc.services import SERVICES
 
-__all__ = ["MethodNotFound", "RpcConfig", "call_kw", "dispatch_rpc"]
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
+
+__all__ = ["MethodNotFound", "RpcConfig", "dispatch_rpc"]
 
 
 def dispatch_rpc(

@@ -13,6 +13,7 @@ exception                       ``/2`` code  legacy code (faultString)        JS
 ``MissingError``                2            ``"warning -- MissingError..."``  odoo.exceptions.MissingError
 ``ValidationError``/``UserError``  2         ``"warning -- UserError..."``     odoo.exceptions.<Class>
 ``SessionExpired``              1            message (type: message)           odoo.http.SessionExpired...
+``DatabaseNotFound``            1            message (type: message)           psycopg2.OperationalError
 anything else                   1            message (traceback if dev)        <module>.<Class>
 ==============================  ===========  ===============================  ======================
 
@@ -31,6 +32,7 @@ from typing import Any, cast
 from tenantry.exceptions import (
     AccessDenied,
     AccessError,
+    DatabaseNotFound,
     MissingError,
     SessionExpired,
     TenantryError,
@@ -61,6 +63,7 @@ _ODOO_NAMES: tuple[tuple[type[BaseException], str], ...] = (
     (ValidationError, "odoo.exceptions.ValidationError"),
     (UserError, "odoo.exceptions.UserError"),
     (SessionExpired, "odoo.http.SessionExpiredException"),
+    (DatabaseNotFound, "psycopg2.OperationalError"),  # Odoo fails connecting to it
 )
 
 

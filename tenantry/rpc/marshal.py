@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from tenantry.orm.recordset import Recordset
-
 __all__ = ["to_wire"]
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -60,8 +58,6 @@ def to_wire(value: Any) -> Any:
             return raw.decode("utf-8")
         except UnicodeDecodeError:  # raw binary: send it the way binary fields read, base64
             return base64.b64encode(raw).decode("ascii")
-    if isinstance(value, Recordset):
-        return value.ids
     if isinstance(value, Mapping):
         return {_key(k): to_wire(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -70,6 +66,10 @@ def to_wire(value: Any) -> Any:
         return float(value)
     if isinstance(value, enum.Enum):
         return to_wire(value.value)
+    from tenantry.orm.recordset import Recordset  # loaded by then: recordsets come from the ORM
+
+    if isinstance(value, Recordset):
+        return value.ids
     raise TypeError(f"cannot marshal {type(value).__name__} objects")
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
+import csv
+import functools
 import random
 import tempfile
-import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,20 +20,18 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from tenantry.exceptions import AccessDenied, UserError, ValidationError
+from tenantry.db import validate_name
+from tenantry.db.names import is_valid_name
+from tenantry.exceptions import AccessDenied, DatabaseNotFound, MissingError, UserError, ValidationError
 from tenantry.instance import Instance
+from tenantry.rpc import master
 from tenantry.rpc.call import call_kw
 from tenantry.rpc.config import MethodNotFound, RpcConfig
 from tenantry.rpc.marshal import to_wire
-from tenantry.security import auth, passwords
+from tenantry.rpc.version import LANGUAGES, SERVER_VERSION, version_info
+from tenantry.security import auth
 
 __all__ = ["SERVICES", "Service", "version_info"]
-
-SERVER_VERSION = "17.0"
-SERVER_VERSION_INFO = (17, 0, 0, "final", 0, "")
-SERVER_SERIE = "17.0"
-PROTOCOL_VERSION = 1
-LANGUAGES = (("en_US", "English (US)"),)
 
 MAX_TRIES = 5
 CONCURRENCY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock
@@ -43,23 +40,52 @@ sleep = time.sleep  # replaced by tests
 Service = Callable[..., Any]
 
 
-def version_info() -> dict[str, Any]:
-    """``common.version()`` (and ``/web/webclient/version_info``)."""
-    return {
-        "server_version": SERVER_VERSION,
-        "server_version_info": list(SERVER_VERSION_INFO),
-        "server_serie": SERVER_SERIE,
-        "protocol_version": PROTOCOL_VERSION,
-    }
-
-
 def check_db(instance: Instance, config: RpcConfig, db: Any) -> str:
-    """``db`` if this request may reach it (``AccessDenied`` otherwise)."""
+    """``db`` if this request may reach it (``AccessDenied`` otherwise).
+
+    A name no database can have fails as a missing database does (``DatabaseNotFound``):
+    Odoo only learns either when connecting fails.
+    """
+    _check_reachable(config, db)
+    if not is_valid_name(db):
+        raise DatabaseNotFound(db)
+    return str(db)
+
+
+def _check_reachable(config: RpcConfig, db: Any) -> None:
+    """``AccessDenied`` unless ``db`` is a name the request's host may reach (db-filter)."""
     if not isinstance(db, str) or not db:
         raise AccessDenied()
     if config.db_filter is not None and not config.db_filter(db):
         raise AccessDenied()
-    return db
+
+
+def _check_name(config: RpcConfig, db: Any) -> str:
+    """``db`` if the request may reach it and it is a valid name (``ValidationError`` if not)."""
+    _check_reachable(config, db)
+    return validate_name(db)
+
+
+def _database_must_exist(service: Service) -> Service:
+    """``service`` (whose first parameter is a database), failing as Odoo does on a missing one.
+
+    Odoo opens the registry first and fails connecting: an unexpected error (fault 1,
+    ``psycopg2.OperationalError``), not a ``MissingError``. The check costs nothing on
+    the way: the storage raises its ``MissingError`` when it opens the database.
+    """
+
+    @functools.wraps(service)
+    def run(
+        instance: Instance, config: RpcConfig, method: str, params: tuple[Any, ...], client_ip: str | None
+    ) -> Any:
+        try:
+            return service(instance, config, method, params, client_ip)
+        except MissingError as exc:
+            if params and isinstance(params[0], str) and exc.context == {"database": params[0]}:
+                raise DatabaseNotFound(params[0]) from None
+            raise
+
+    return run
 
 
 # -- common -------------------------------------------------------------------------------
@@ -160,25 +186,12 @@ def _uid(uid: Any) -> int:
 
 # -- db -----------------------------------------------------------------------------------
 
-# change_admin_password without persistence: a new master password per instance, in memory.
-_MASTER_OVERRIDES: weakref.WeakKeyDictionary[Instance, str] = weakref.WeakKeyDictionary()
-_MASTER_LOCK = threading.Lock()
-
 
 def check_master_password(instance: Instance, config: RpcConfig, password: Any) -> None:
     """``AccessDenied`` unless database management is on and ``password`` is the master password."""
     if not config.list_db:
         raise AccessDenied("Database management functions are disabled (--no-database-list).")
-    with _MASTER_LOCK:
-        expected = _MASTER_OVERRIDES.get(instance, config.master_password)
-    if not expected or not isinstance(password, str) or not password:
-        raise AccessDenied()
-    if expected.startswith("$argon2"):
-        ok = passwords.verify_password(expected, password)
-    else:
-        ok = hmac.compare_digest(expected.encode("utf-8"), password.encode("utf-8"))
-    if not ok:
-        raise AccessDenied()
+    master.check_master_password(config, password)
 
 
 def db_service(
@@ -194,12 +207,19 @@ def db_service(
         try:
             check_db(instance, config, db)
             return instance.exists(db)
-        except (AccessDenied, ValidationError):  # Odoo: False for any name it cannot reach
+        except (AccessDenied, DatabaseNotFound, ValidationError):  # Odoo: False for any name it cannot reach
             return False
     if method == "server_version":
         return SERVER_VERSION
     if method == "list_lang":
         return [list(lang) for lang in LANGUAGES]
+    if method == "list_countries":  # master password, but not a management method in Odoo
+        if not params:
+            raise TypeError("list_countries(master_pwd)")
+        master.check_master_password(config, params[0])
+        if len(params) > 1:
+            raise TypeError(f"list_countries() takes 1 positional argument ({len(params)} given)")
+        return list_countries(instance)
     handler = _MANAGEMENT.get(method)
     if handler is None:
         raise MethodNotFound(f"Method not found: {method}")
@@ -220,7 +240,7 @@ def _create_database(
     country_code: Any = None,
     phone: Any = None,
 ) -> bool:
-    check_db(instance, config, db)
+    _check_name(config, db)
     if instance.exists(db):
         raise UserError(f"database {db!r} already exists!")
     instance.create_database(
@@ -239,15 +259,15 @@ def _create_database(
 def _duplicate_database(
     instance: Instance, config: RpcConfig, src: str, dst: str, neutralize_database: bool = False
 ) -> bool:
-    check_db(instance, config, src)
-    check_db(instance, config, dst)
+    _check_name(config, src)
+    _check_name(config, dst)
     instance.duplicate_database(src, dst)
     return True
 
 
 def _drop(instance: Instance, config: RpcConfig, db: str) -> bool:
-    check_db(instance, config, db)
-    if not instance.exists(db):
+    _check_reachable(config, db)
+    if not is_valid_name(db) or not instance.exists(db):  # Odoo: False if it is not listed
         return False
     instance.drop_database(db)
     auth.forget(instance, db)
@@ -259,7 +279,7 @@ def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "
 
     ``backup_format`` is accepted for compatibility and ignored: there is no filestore.
     """
-    check_db(instance, config, db)
+    _check_name(config, db)
     with _scratch() as directory:
         path = directory / "dump"
         instance.dump_database(db, path)
@@ -267,7 +287,7 @@ def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "
 
 
 def _restore(instance: Instance, config: RpcConfig, db: str, data: str | bytes, copy: bool = False) -> bool:
-    check_db(instance, config, db)
+    _check_name(config, db)
     if instance.exists(db):
         raise UserError(f"database {db!r} already exists!")
     try:
@@ -282,12 +302,17 @@ def _restore(instance: Instance, config: RpcConfig, db: str, data: str | bytes, 
 
 
 def _change_admin_password(instance: Instance, config: RpcConfig, new: str) -> bool:
-    """Replace the master password in this process only (there is no config file to write)."""
-    if not isinstance(new, str) or not new:
-        raise UserError("The master password cannot be empty.")
-    with _MASTER_LOCK:
-        _MASTER_OVERRIDES[instance] = passwords.hash_password(new)
+    """Store the new master password (hashed) in the master password file, for every worker."""
+    master.store_master_password(config, new)
     return True
+
+
+def list_countries(instance: Instance) -> list[list[str]]:
+    """``db.list_countries``: ``[code, name]`` of the countries the base addon ships, by name."""
+    path = instance.addons_path.get("base").path / "data" / "res.country.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        countries = [[row["code"], row["name"]] for row in csv.DictReader(file)]
+    return sorted(countries, key=lambda country: country[1])
 
 
 @contextmanager
@@ -306,7 +331,7 @@ _MANAGEMENT: dict[str, Callable[..., Any]] = {
 }
 
 SERVICES: dict[str, Callable[[Instance, RpcConfig, str, tuple[Any, ...], str | None], Any]] = {
-    "common": common_service,
-    "object": object_service,
+    "common": _database_must_exist(common_service),
+    "object": _database_must_exist(object_service),
     "db": db_service,
 }

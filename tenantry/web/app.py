@@ -13,19 +13,22 @@ client's JSON routes (``webclient``), the HTML pages (``pages``) and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.instance import Instance
 from tenantry.web import pages, rpc_routes, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server
-from tenantry.web.sessions import SessionStore
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
 
 __all__ = ["create_app"]
 
@@ -35,16 +38,26 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "pass"})
 
 
-def create_app(instance: Instance, config: ServerConfig, *, owns_instance: bool = False) -> Starlette:
-    """The application serving ``instance``; with ``owns_instance`` it is closed at shutdown."""
+def create_app(
+    instance: Instance | Callable[[], Instance], config: ServerConfig, *, owns_instance: bool = False
+) -> Starlette:
+    """The application serving ``instance``; with ``owns_instance`` it is closed at shutdown.
+
+    Given a factory instead of an instance, the app starts without the database
+    stack: it answers at once, and a background thread makes the instance (see
+    :meth:`Server.warm_up`) while the first requests are served.
+    """
+    server = Server(instance, config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if callable(instance):
+            threading.Thread(target=server.warm_up, name="tenantry-warm-up", daemon=True).start()
         try:
             yield
         finally:
             if owns_instance:
-                instance.close()
+                server.close()
 
     app = Starlette(
         routes=[
@@ -55,5 +68,5 @@ def create_app(instance: Instance, config: ServerConfig, *, owns_instance: bool 
         ],
         lifespan=lifespan,
     )
-    app.state.server = Server(instance, config, SessionStore(instance, config.session_lifetime))
+    app.state.server = server
     return app

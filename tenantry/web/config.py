@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tenantry.rpc.config import RpcConfig
 from tenantry.web.sessions import DEFAULT_LIFETIME
@@ -20,7 +21,8 @@ class ServerConfig:
     ``db_filter`` is Odoo's ``--db-filter`` pattern (``%h`` host, ``%d`` its first
     label), or ``None`` to show every database (development only). ``secure_cookies``
     forces the ``Secure`` cookie flag; without it the flag is set for HTTPS requests
-    (directly or as reported by ``X-Forwarded-Proto``).
+    (directly or as reported by ``X-Forwarded-Proto``). ``master_password_file`` is where
+    ``db.change_admin_password`` keeps the master password (see :mod:`tenantry.rpc.master`).
     """
 
     db_filter: str | None = None
@@ -29,6 +31,7 @@ class ServerConfig:
     dev: bool = False
     secure_cookies: bool = False
     session_lifetime: dt.timedelta = field(default=DEFAULT_LIFETIME)
+    master_password_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.db_filter:
@@ -41,4 +44,5 @@ class ServerConfig:
             list_db=self.list_db,
             dev=self.dev,
             db_filter=db_filter,
+            master_password_file=self.master_password_file,
         )

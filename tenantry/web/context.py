@@ -7,38 +7,109 @@ cookie changes the response must carry.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tenantry.instance import Instance
-from tenantry.rpc.config import RpcConfig
-from tenantry.rpc.dispatch import dispatch_rpc
+from tenantry.rpc.version import version_info
 from tenantry.web.config import ServerConfig
 from tenantry.web.sessions import COOKIE_NAME, Session, SessionStore
 from tenantry.web.tenancy import DbFilter, database_filter
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
+    from tenantry.rpc.config import RpcConfig
 
 __all__ = ["CSRF_COOKIE", "Call", "Server", "server_of"]
 
 CSRF_COOKIE = "csrf_token"
 """Anonymous forms (the login page) use a double-submit cookie; logged-in ones the session's token."""
 
+_log = logging.getLogger("tenantry.web")
 
-@dataclass(frozen=True)
+
 class Server:
-    """The instance being served, its settings and its session store."""
+    """The instance being served, its settings and its session store.
 
-    instance: Instance
-    config: ServerConfig
-    sessions: SessionStore
+    ``instance`` may be a factory: the instance is then made on first use, or by
+    :meth:`warm_up` in the background, so that the server answers its first
+    requests (health, ``common.version``) before the database stack has loaded.
+    """
+
+    def __init__(self, instance: Instance | Callable[[], Instance], config: ServerConfig) -> None:
+        self.config = config
+        # Instances are not callable: a callable is the factory.
+        self._factory = instance if callable(instance) else None
+        self._instance = None if callable(instance) else instance
+        self._lock = threading.Lock()
+        self.sessions = SessionStore(lambda: self.instance, config.session_lifetime)
+
+    @property
+    def instance(self) -> Instance:
+        """The instance, made now if this is its first use."""
+        instance = self._instance
+        if instance is None:
+            with self._lock:
+                if self._instance is None:
+                    assert self._factory is not None
+                    self._instance = self._factory()
+                instance = self._instance
+        return instance
+
+    def warm_up(self) -> None:
+        """Make the instance and reach its storage now, so that no request waits for it.
+
+        A storage that cannot be reached is logged, not fatal: requests that need a
+        database fail with their own error until it is back.
+        """
+        try:
+            self.instance.list_databases()
+        except Exception as exc:
+            _log.error("Cannot open the storage (requests that need it will fail): %s", exc)
+
+    def close(self) -> None:
+        """Close the instance, if it was ever made."""
+        with self._lock:
+            if self._instance is not None:
+                self._instance.close()
 
     def version(self) -> dict[str, Any]:
         """``common.version()``, as every client sees it."""
-        result: dict[str, Any] = dispatch_rpc(self.instance, RpcConfig(), "common", "version", ())
-        return result
+        return version_info()
+
+    # The database stack is imported by the first request that needs it, here and
+    # nowhere else in the web layer.
+
+    def dispatch(
+        self, rpc_config: RpcConfig, service: str, method: str, params: Any, client_ip: str | None
+    ) -> Any:
+        """One call of Odoo's external API (``tenantry.rpc.dispatch``)."""
+        if service == "common" and method == "version" and not params:
+            # Health probes and every client's first call: no database stack needed.
+            return version_info()
+        from tenantry.rpc.dispatch import dispatch_rpc
+
+        return dispatch_rpc(self.instance, rpc_config, service, method, params, client_ip=client_ip)
+
+    def authenticate(self, db: str, login: str, password: str, client_ip: str | None) -> int:
+        """The uid of ``login`` on ``db`` (``AccessDenied`` for wrong credentials)."""
+        from tenantry.security.auth import authenticate
+
+        return authenticate(self.instance, db, login, password, client_ip=client_ip)
+
+    def call_kw(self, session: Session, model: Any, method: Any, args: Any, kwargs: Any) -> Any:
+        """``model.method(*args, **kwargs)`` as the session's user, marshalled for the wire."""
+        from tenantry.rpc.call import call_kw
+        from tenantry.rpc.marshal import to_wire
+
+        with self.instance.env(session.db, session.uid, session.context) as env:
+            return to_wire(call_kw(env, model, method, args, kwargs))
 
 
 def server_of(request: Request) -> Server:

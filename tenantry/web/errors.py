@@ -26,7 +26,7 @@ _log = logging.getLogger(__name__)
 
 def error_page(request: Request, status: int, title: str, message: str, debug: str = "") -> Response:
     """A plain error page."""
-    return templates.TemplateResponse(
+    return templates().TemplateResponse(
         request,
         "error.html",
         {"title": title, "message": message, "debug": debug},

@@ -16,7 +16,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from tenantry.exceptions import AccessDenied, TenantryError
-from tenantry.security.auth import authenticate
 from tenantry.web.context import CSRF_COOKIE, Call, new_csrf_token
 from tenantry.web.errors import error_page, html_error
 from tenantry.web.templates import templates
@@ -41,7 +40,7 @@ def _login_page(request: Request, call: Call, *, error: str = "", db: str = "", 
         "login": login,
         "csrf_token": token,
     }
-    response = templates.TemplateResponse(request, "login.html", context)
+    response = templates().TemplateResponse(request, "login.html", context)
     response.set_cookie(CSRF_COOKIE, token, path="/web", httponly=True, samesite="lax", secure=call.secure)
     return response
 
@@ -64,7 +63,7 @@ async def login_submit(request: Request) -> Response:
         if (call.db_filter and not call.db_filter(db)) or not db or not call.server.instance.exists(db):
             return _login_page(request, call, error="Unknown database.", db=db, login=login)
         try:
-            uid = authenticate(call.server.instance, db, login, password, client_ip=call.client_ip)
+            uid = call.server.authenticate(db, login, password, call.client_ip)
         except AccessDenied:
             return _login_page(request, call, error="Wrong login or password.", db=db, login=login)
         call.login(db, uid)
@@ -91,7 +90,7 @@ async def home(request: Request) -> Response:
                 "db": session.db,
                 "csrf_token": session.csrf_token,
             }
-        return templates.TemplateResponse(request, "home.html", context)
+        return templates().TemplateResponse(request, "home.html", context)
 
     try:
         return await run_in_threadpool(render)

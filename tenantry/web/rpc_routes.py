@@ -1,7 +1,7 @@
 """Odoo's external API over HTTP: ``/xmlrpc/2/<service>``, legacy ``/xmlrpc/<service>``, ``/jsonrpc``.
 
-Each call goes to ``tenantry.rpc.dispatch.dispatch_rpc`` with the request's
-db-filter, so a host can only name the databases it selects. No session is
+Each call goes to ``tenantry.rpc.dispatch.dispatch_rpc`` (through ``Server.dispatch``)
+with the request's db-filter, so a host can only name the databases it selects. No session is
 involved: every ``object`` call carries its own credentials.
 """
 
@@ -17,7 +17,6 @@ from starlette.routing import Route
 
 from tenantry.exceptions import TenantryError
 from tenantry.rpc import xmlrpc
-from tenantry.rpc.dispatch import dispatch_rpc
 from tenantry.rpc.faults import to_xmlrpc_fault
 from tenantry.web.context import Call
 from tenantry.web.jsonrpc import json_endpoint, required
@@ -30,9 +29,7 @@ _log = logging.getLogger(__name__)
 def _xmlrpc(call: Call, service: str, body: bytes, legacy: bool) -> bytes:
     try:
         method, params = xmlrpc.parse_request(body)
-        result = dispatch_rpc(
-            call.server.instance, call.rpc_config, service, method, params, client_ip=call.client_ip
-        )
+        result = call.server.dispatch(call.rpc_config, service, method, params, call.client_ip)
         return xmlrpc.dump_response(result)
     except Exception as exc:
         if not isinstance(exc, TenantryError):
@@ -58,9 +55,7 @@ def _jsonrpc(call: Call) -> Any:
     service, method, args = required(call, "service", "method", "args")
     if not isinstance(args, list):
         raise TypeError("args must be a list")
-    return dispatch_rpc(
-        call.server.instance, call.rpc_config, service, method, args, client_ip=call.client_ip
-    )
+    return call.server.dispatch(call.rpc_config, service, method, args, call.client_ip)
 
 
 routes = [

@@ -7,7 +7,13 @@ whole value is stored there. A session is refused (``SessionExpired``) when
 - its database is not one the request's host may reach (db-filter), or
 - the database has no row with that hash (a cookie of database *a* replayed
   on *b*, a forged or logged-out id), or
-- it was last used more than ``lifetime`` ago, or its user was archived.
+- it was last used more than ``lifetime`` ago, or its user was archived, or
+- its user's password, login or active flag changed since it was created: as in Odoo,
+  a session keeps the token ``res.users._compute_session_token(sid)`` gave at login,
+  and the token computed again at each use must still be the same. A password change
+  thus ends every session of the user, the one that made it too (Odoo 17 does so for
+  ``res.users.write``/``change_password``); a route that changes the password and must
+  keep its own session calls :meth:`SessionStore.refresh` afterwards, as Odoo's portal does.
 
 Sessions are created at login only, so logging in always rotates the id. All
 functions here do database I/O synchronously: call them from a thread pool.
@@ -19,16 +25,19 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenantry.db import validate_name
+from tenantry.db.names import validate_name
 from tenantry.exceptions import SessionExpired, ValidationError
-from tenantry.instance import Instance
-from tenantry.orm.fields import Datetime
 from tenantry.web.tenancy import DbFilter
+
+if TYPE_CHECKING:
+    from tenantry.instance import Instance
 
 __all__ = ["COOKIE_NAME", "DEFAULT_LIFETIME", "Session", "SessionStore"]
 
@@ -74,16 +83,24 @@ def database_of(sid: str) -> str | None:
 class SessionStore:
     """Create, load and delete the sessions of an instance's databases."""
 
-    def __init__(self, instance: Instance, lifetime: dt.timedelta = DEFAULT_LIFETIME) -> None:
-        self.instance = instance
+    def __init__(
+        self, instance: Instance | Callable[[], Instance], lifetime: dt.timedelta = DEFAULT_LIFETIME
+    ) -> None:
+        # A callable gives the server's instance when it is first needed (see Server).
+        self._instance = instance
         self.lifetime = lifetime
+
+    @property
+    def instance(self) -> Instance:
+        return self._instance() if callable(self._instance) else self._instance
 
     def create(self, db: str, uid: int, context: dict[str, Any] | None = None) -> Session:
         """A new session (with a new id) for ``uid`` logged in to ``db``."""
         sid = _new_sid(db)
-        now = Datetime.now()
+        now = _now()
         with self.instance.env(db) as env:
-            login = env["res.users"].browse(uid).login or ""
+            user = env["res.users"].browse(uid)
+            login = user.login or ""
             if context is None:
                 context = env["res.users"].with_user(uid).context_get()
             csrf = secrets.token_urlsafe(32)
@@ -95,6 +112,7 @@ class SessionStore:
                     "db": db,
                     "context_json": json.dumps(context),
                     "csrf_token": csrf,
+                    "session_token": user._compute_session_token(sid),
                     "created": now,
                     "last_used": now,
                     "expires": now + self.lifetime,
@@ -109,19 +127,40 @@ class SessionStore:
         db = database_of(sid)
         if db is None or (db_filter is not None and not db_filter(db)) or not self.instance.exists(db):
             raise SessionExpired("Session expired")
-        now = Datetime.now()
+        now = _now()
+        session: Session | None = None
         with self.instance.env(db) as env:
             row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
-            if not row or row.db != db:
+            if row and row.db == db:
+                user = env["res.users"].browse(row.uid).exists()
+                if (
+                    row.expires <= now
+                    or not user
+                    or not user.active
+                    or not hmac.compare_digest(row.session_token or "", user._compute_session_token(sid))
+                ):
+                    row.unlink()  # committed: raising here would roll the deletion back
+                else:
+                    if now - row.last_used >= _TOUCH_EVERY:
+                        row.write({"last_used": now, "expires": now + self.lifetime})
+                    context = json.loads(row.context_json or "{}")
+                    session = Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
+        if session is None:
+            raise SessionExpired("Session expired")
+        return session
+
+    def refresh(self, session: Session) -> None:
+        """Keep ``session`` valid after its own user's password changed (call it right after).
+
+        ``session`` is the one the current request loaded, so still valid before the
+        change; ``SessionExpired`` if it has ended since (logged out, expired, archived).
+        """
+        with self.instance.env(session.db) as env:
+            row = env["ir.sessions"].search([("sid_hash", "=", _hash(session.sid))], limit=1)
+            user = env["res.users"].browse(session.uid).exists()
+            if not row or not user or not user.active or row.expires <= _now():
                 raise SessionExpired("Session expired")
-            user = env["res.users"].browse(row.uid).exists()
-            if row.expires <= now or not user or not user.active:
-                row.unlink()
-                raise SessionExpired("Session expired")
-            if now - row.last_used >= _TOUCH_EVERY:
-                row.write({"last_used": now, "expires": now + self.lifetime})
-            context = json.loads(row.context_json or "{}")
-            return Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
+            row.write({"session_token": user._compute_session_token(session.sid)})
 
     def delete(self, sid: str | None) -> None:
         """Forget ``sid`` (logout); unknown ids are ignored."""
@@ -137,5 +176,10 @@ class SessionStore:
         if db is None:
             return
         with self.instance.env(db) as env:
-            past = Datetime.now() - dt.timedelta(seconds=1)
+            past = _now() - dt.timedelta(seconds=1)
             env["ir.sessions"].search([("sid_hash", "=", _hash(sid))]).write({"expires": past})
+
+
+def _now() -> dt.datetime:
+    """Now, as the ORM's ``Datetime.now()`` stores it (naive UTC, whole seconds)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -10,10 +10,8 @@ from typing import Any
 
 from starlette.routing import Route
 
-from tenantry.exceptions import AccessDenied, AccessError
-from tenantry.rpc.call import call_kw
-from tenantry.rpc.marshal import to_wire
-from tenantry.security.auth import authenticate
+from tenantry.db.names import is_valid_name
+from tenantry.exceptions import AccessDenied, AccessError, DatabaseNotFound
 from tenantry.web.context import Call, Server
 from tenantry.web.jsonrpc import json_endpoint, required
 from tenantry.web.sessions import Session
@@ -57,9 +55,11 @@ def _version_info(call: Call) -> Any:
 def _authenticate(call: Call) -> Any:
     db, login, password = required(call, "db", "login", "password")
     instance = call.server.instance
-    if not isinstance(db, str) or (call.db_filter and not call.db_filter(db)) or not instance.exists(db):
+    if not isinstance(db, str) or (call.db_filter and not call.db_filter(db)):
         raise AccessError("Database not found.")
-    uid = authenticate(instance, db, login, password, client_ip=call.client_ip)
+    if not is_valid_name(db) or not instance.exists(db):  # Odoo learns this connecting
+        raise DatabaseNotFound(db)
+    uid = call.server.authenticate(db, login, password, call.client_ip)
     session = call.login(db, uid)
     return {"session_id": session.sid, **session_info(call.server, session)}
 
@@ -79,9 +79,7 @@ def _destroy(call: Call) -> None:
 
 def _call_kw(call: Call) -> Any:
     model, method, args, kwargs = required(call, "model", "method", "args", "kwargs")
-    session = call.session()
-    with call.server.instance.env(session.db, session.uid, session.context) as env:
-        return to_wire(call_kw(env, model, method, args, kwargs))
+    return call.server.call_kw(call.session(), model, method, args, kwargs)
 
 
 def _database_list(call: Call) -> list[str]:

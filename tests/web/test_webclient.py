@@ -132,6 +132,14 @@ def test_bad_credentials_are_access_denied(client: httpx.Client, template: str) 
     assert "session_id" not in client.cookies
 
 
+@pytest.mark.parametrize("db", ["s-no-such-db", "bad name!"])
+def test_authenticate_on_a_missing_database_fails_as_connecting_does(client: httpx.Client, db: str) -> None:
+    body = rpc(client, "/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
+    assert body["error"]["code"] == 200
+    assert body["error"]["data"]["name"] == "psycopg2.OperationalError"
+    assert "session_id" not in client.cookies
+
+
 def test_call_kw_runs_as_the_session_user(client: httpx.Client, template: str) -> None:
     uid = login(client, template)["uid"]
     for path in ("/web/dataset/call_kw", "/web/dataset/call_kw/res.users/read"):

@@ -23,6 +23,9 @@ class IrSessions(models.Model):
     db = fields.Char("Database", required=True)
     context_json = fields.Text("Context (JSON)")
     csrf_token = fields.Char("CSRF Token", required=True, copy=False)
+    session_token = fields.Char(
+        copy=False, help="res.users._compute_session_token at login: a password change ends the session."
+    )
     created = fields.Datetime("Created On", required=True)
     last_used = fields.Datetime("Last Used On", required=True)
     expires = fields.Datetime("Expires On", required=True, index=True)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
-from tenantry.exceptions import ValidationError
+from tenantry.exceptions import AccessDenied, UserError, ValidationError
 from tenantry.orm import api, fields, models
 from tenantry.security.groups import USER_TYPE_GROUPS, has_groups
-from tenantry.security.passwords import hash_password
+from tenantry.security.passwords import hash_password, verify_password
 
 from .security_data import SecurityDataMixin
 
@@ -136,6 +138,38 @@ class ResUsers(SecurityDataMixin, models.Model):
             if not plain:
                 raise ValidationError("Setting empty passwords is not allowed for security reasons!")
             user.sudo().write({"password_hash": hash_password(plain)})
+
+    @api.model
+    def change_password(self, old_passwd: Any, new_passwd: Any) -> bool:
+        """Odoo's own-password change: the current user's, proven by the old password.
+
+        Like every password change, it ends the user's web sessions, this one included
+        (Odoo 17's web client reloads to its login page after it).
+        """
+        user = self.env.user.sudo()
+        if not old_passwd or not isinstance(old_passwd, str):
+            raise AccessDenied()
+        if not verify_password(user.password_hash or "", old_passwd):
+            raise AccessDenied()
+        if not isinstance(new_passwd, str) or not new_passwd.strip():
+            raise UserError("Setting empty passwords is not allowed for security reasons!")
+        user.write({"password": new_passwd.strip()})
+        return True
+
+    def _get_session_token_fields(self) -> set[str]:
+        """The fields whose change ends the user's web sessions (an addon may add its own)."""
+        return {"id", "login", "password_hash", "active"}
+
+    def _compute_session_token(self, sid: str) -> str:
+        """Odoo's session token: an HMAC of ``sid`` keyed by the user's security fields.
+
+        Stored with a session at login and recomputed when it is used: once the password
+        (or login, or active flag) changes, the two differ and the session has ended.
+        """
+        self.ensure_one()
+        user = self.sudo().with_context(active_test=False)
+        key = repr([(name, getattr(user, name)) for name in sorted(self._get_session_token_fields())])
+        return hmac.new(key.encode(), sid.encode(), hashlib.sha256).hexdigest()
 
     @api.depends("groups_id")
     def _compute_share(self) -> None:
