@@ -1,0 +1,74 @@
+"""The server answers before the database stack loads, and makes its instance in the background."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import xmlrpc.client
+
+import pytest
+
+from tenantry.instance import Instance
+from tenantry.web import ServerConfig
+from tests.web.conftest import start_server
+
+
+def test_the_web_layer_imports_no_database_stack() -> None:
+    code = (
+        "import sys, json, tenantry.web.app, tenantry.cli.serve;"
+        "print(json.dumps(sorted(m for m in ('sqlalchemy', 'psycopg', 'jinja2', 'tenantry.orm',"
+        " 'tenantry.instance', 'tenantry.security.auth', 'tenantry.rpc.services') if m in sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(loaded.stdout) == []
+
+
+def test_health_and_version_need_no_instance_and_the_warm_up_makes_it(instance: Instance) -> None:
+    release = threading.Event()
+    made: list[Instance] = []
+
+    def factory() -> Instance:
+        release.wait(10)  # the warm-up thread waits here: nothing else may need the instance
+        made.append(instance)
+        return instance
+
+    live = start_server(factory, ServerConfig())  # type: ignore[arg-type]
+    try:
+        with xmlrpc.client.ServerProxy(f"{live.url}/xmlrpc/2/common") as common:
+            assert common.version()["server_version"] == "17.0"
+            assert not made
+            release.set()
+            deadline = time.monotonic() + 10
+            while not made and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert made == [instance]
+            with pytest.raises(xmlrpc.client.Fault) as fault:  # served by the instance made
+                common.login("s-no-such-db", "admin", "admin")
+            assert fault.value.faultCode == 1
+    finally:
+        release.set()
+        live.stop()
+
+
+def test_a_storage_that_cannot_be_opened_is_logged_and_requests_fail_cleanly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def factory() -> Instance:
+        return Instance("mysql://nowhere/")
+
+    live = start_server(factory, ServerConfig())  # type: ignore[arg-type]
+    try:
+        deadline = time.monotonic() + 10
+        while "Cannot open the storage" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "Unsupported storage URL" in caplog.text
+        with xmlrpc.client.ServerProxy(f"{live.url}/xmlrpc/2/common") as common:
+            assert common.version()["server_version"] == "17.0"
+            with pytest.raises(xmlrpc.client.Fault) as fault:
+                common.login("acme", "admin", "admin")
+        assert "Unsupported storage URL" in fault.value.faultString
+    finally:
+        live.stop()
