@@ -81,7 +81,17 @@ def serve(
         ),
     ] = None,
     addons_path: AddonsPathOpt = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help=(
+                "Worker processes. 1: one process, requests in a thread pool; more: "
+                "pre-forked processes that each serve one request at a time, as Odoo's."
+            ),
+        ),
+    ] = 1,
     dev: Annotated[bool, typer.Option("--dev", help="Tracebacks in errors (development only).")] = False,
     no_database_list: Annotated[
         bool, typer.Option("--no-database-list", help="Refuse listing and managing databases.")
@@ -100,6 +110,8 @@ def serve(
             list_db=not no_database_list,
             dev=dev,
             master_password_file=master_password_file.resolve() if master_password_file else None,
+            # Pre-forked workers serve one request at a time, as Odoo's do (see ServerConfig).
+            inline_handlers=workers > 1,
         )
     except Exception as exc:  # re.error from a bad --db-filter
         fail(f"Invalid --db-filter {db_filter!r}: {exc}")

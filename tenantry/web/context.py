@@ -1,19 +1,21 @@
 """``Server`` and ``Call``: what a request handler works with.
 
-Handlers are synchronous (the ORM is) and run in a thread pool; they get a
+Handlers are synchronous (the ORM is) and run through ``Server.run``; they get a
 ``Call`` holding everything taken from the request, and record on it the
 cookie changes the response must carry.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,6 +34,8 @@ CSRF_COOKIE = "csrf_token"
 """Anonymous forms (the login page) use a double-submit cookie; logged-in ones the session's token."""
 
 _log = logging.getLogger("tenantry.web")
+
+T = TypeVar("T")
 
 
 class Server:
@@ -72,12 +76,21 @@ class Server:
             self.instance.list_databases()
         except Exception as exc:
             _log.error("Cannot open the storage (requests that need it will fail): %s", exc)
+        # What is loaded by now (modules, classes, the ORM) lives as long as the process:
+        # out of the collector's sight, full collections stop pausing requests ~40 ms.
+        gc.freeze()
 
     def close(self) -> None:
         """Close the instance, if it was ever made."""
         with self._lock:
             if self._instance is not None:
                 self._instance.close()
+
+    async def run(self, handler: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a synchronous handler: in the thread pool, or inline (``inline_handlers``)."""
+        if self.config.inline_handlers:
+            return handler(*args, **kwargs)
+        return await run_in_threadpool(handler, *args, **kwargs)
 
     def version(self) -> dict[str, Any]:
         """``common.version()``, as every client sees it."""

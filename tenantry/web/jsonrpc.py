@@ -18,7 +18,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -32,7 +31,7 @@ _log = logging.getLogger(__name__)
 _MIMETYPES = frozenset({"application/json", "application/json-rpc"})
 
 JsonHandler = Callable[[Call], Any]
-"""A synchronous handler: reads ``call.params``, returns the result (run in a thread pool)."""
+"""A synchronous handler: reads ``call.params``, returns the result (run by ``Server.run``)."""
 
 
 def _default(value: Any) -> Any:
@@ -75,7 +74,7 @@ def json_endpoint(handler: JsonHandler) -> Callable[[Request], Awaitable[Respons
         call = Call.of(request, params)
         envelope: dict[str, Any] = {"jsonrpc": "2.0", "id": message.get("id")}
         try:
-            result = await run_in_threadpool(handler, call)
+            result = await call.server.run(handler, call)
         except Exception as exc:
             if not isinstance(exc, TenantryError):
                 _log.exception("JSON-RPC %s failed", request.url.path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -47,7 +46,7 @@ def _login_page(request: Request, call: Call, *, error: str = "", db: str = "", 
 
 async def login_form(request: Request) -> Response:
     call = Call.of(request)
-    return await run_in_threadpool(_login_page, request, call, db=request.query_params.get("db", ""))
+    return await call.server.run(_login_page, request, call, db=request.query_params.get("db", ""))
 
 
 async def login_submit(request: Request) -> Response:
@@ -72,9 +71,9 @@ async def login_submit(request: Request) -> Response:
         return response
 
     try:
-        return await run_in_threadpool(attempt)
+        return await call.server.run(attempt)
     except TenantryError as exc:
-        return await run_in_threadpool(_login_page, request, call, error=exc.message, db=db, login=login)
+        return await call.server.run(_login_page, request, call, error=exc.message, db=db, login=login)
 
 
 async def home(request: Request) -> Response:
@@ -93,7 +92,7 @@ async def home(request: Request) -> Response:
         return templates().TemplateResponse(request, "home.html", context)
 
     try:
-        return await run_in_threadpool(render)
+        return await call.server.run(render)
     except Exception as exc:
         return html_error(request, exc, dev=call.server.config.dev)
 
@@ -102,14 +101,14 @@ async def logout(request: Request) -> Response:
     call = Call.of(request)
     form = await request.form()
     try:
-        session = await run_in_threadpool(call.session)
+        session = await call.server.run(call.session)
     except Exception as exc:
         return html_error(request, exc, dev=call.server.config.dev)
     if not _same(form.get("csrf_token"), session.csrf_token):
         return error_page(
             request, 403, "Invalid form", "The form has expired or is invalid: reload the page."
         )
-    await run_in_threadpool(call.logout)
+    await call.server.run(call.logout)
     response = RedirectResponse("/web/login", status_code=303)
     call.apply_cookies(response)
     return response

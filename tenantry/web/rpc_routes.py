@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -40,14 +39,16 @@ def _xmlrpc(call: Call, service: str, body: bytes, legacy: bool) -> bytes:
 async def xmlrpc_2(request: Request) -> Response:
     """``POST /xmlrpc/2/<service>``: integer fault codes."""
     body = await request.body()
-    reply = await run_in_threadpool(_xmlrpc, Call.of(request), request.path_params["service"], body, False)
+    call = Call.of(request)
+    reply = await call.server.run(_xmlrpc, call, request.path_params["service"], body, False)
     return Response(reply, media_type="text/xml; charset=utf-8")
 
 
 async def xmlrpc_legacy(request: Request) -> Response:
     """``POST /xmlrpc/<service>``: string fault codes, for old clients."""
     body = await request.body()
-    reply = await run_in_threadpool(_xmlrpc, Call.of(request), request.path_params["service"], body, True)
+    call = Call.of(request)
+    reply = await call.server.run(_xmlrpc, call, request.path_params["service"], body, True)
     return Response(reply, media_type="text/xml; charset=utf-8")
 
 
