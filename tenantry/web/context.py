@@ -8,6 +8,7 @@ cookie changes the response must carry.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import secrets
 import threading
@@ -53,16 +54,20 @@ class Server:
         self._instance = None if callable(instance) else instance
         self._lock = threading.Lock()
         self.sessions = SessionStore(lambda: self.instance, config.session_lifetime)
+        if self._instance is not None:
+            _import_database_stack()
 
     @property
     def instance(self) -> Instance:
-        """The instance, made now if this is its first use."""
+        """The instance, made now if this is its first use (the database stack with it)."""
         instance = self._instance
         if instance is None:
             with self._lock:
                 if self._instance is None:
                     assert self._factory is not None
-                    self._instance = self._factory()
+                    made = self._factory()
+                    _import_database_stack()
+                    self._instance = made
                 instance = self._instance
         return instance
 
@@ -96,8 +101,9 @@ class Server:
         """``common.version()``, as every client sees it."""
         return version_info()
 
-    # The database stack is imported by the first request that needs it, here and
-    # nowhere else in the web layer.
+    # The database stack is imported with the instance, under its lock (see
+    # _import_database_stack): each method below takes the instance *before* its
+    # imports, which then only read sys.modules.
 
     def dispatch(
         self, rpc_config: RpcConfig, service: str, method: str, params: Any, client_ip: str | None
@@ -106,23 +112,40 @@ class Server:
         if service == "common" and method == "version" and not params:
             # Health probes and every client's first call: no database stack needed.
             return version_info()
+        instance = self.instance
         from tenantry.rpc.dispatch import dispatch_rpc
 
-        return dispatch_rpc(self.instance, rpc_config, service, method, params, client_ip=client_ip)
+        return dispatch_rpc(instance, rpc_config, service, method, params, client_ip=client_ip)
 
     def authenticate(self, db: str, login: str, password: str, client_ip: str | None) -> int:
         """The uid of ``login`` on ``db`` (``AccessDenied`` for wrong credentials)."""
+        instance = self.instance
         from tenantry.security.auth import authenticate
 
-        return authenticate(self.instance, db, login, password, client_ip=client_ip)
+        return authenticate(instance, db, login, password, client_ip=client_ip)
 
     def call_kw(self, session: Session, model: Any, method: Any, args: Any, kwargs: Any) -> Any:
         """``model.method(*args, **kwargs)`` as the session's user, marshalled for the wire."""
+        instance = self.instance
         from tenantry.rpc.call import call_kw
         from tenantry.rpc.marshal import to_wire
 
-        with self.instance.env(session.db, session.uid, session.context) as env:
+        with instance.env(session.db, session.uid, session.context) as env:
             return to_wire(call_kw(env, model, method, args, kwargs))
+
+
+_DATABASE_STACK = ("tenantry.rpc.dispatch", "tenantry.rpc.call", "tenantry.security.auth")
+
+
+def _import_database_stack() -> None:
+    """Import what requests use of the database stack, once, from one thread.
+
+    Two threads importing the same modules for the first time (the warm-up and a
+    request) can deadlock on their circular imports; Python then hands one of them
+    a half-initialized module (``ImportError: ... partially initialized``).
+    """
+    for name in _DATABASE_STACK:
+        importlib.import_module(name)
 
 
 def server_of(request: Request) -> Server:

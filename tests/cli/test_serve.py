@@ -169,3 +169,39 @@ def test_the_shared_socket_says_tcp_so_that_accepted_connections_get_nodelay() -
                 assert accepted.proto == socket.IPPROTO_TCP  # what asyncio checks before TCP_NODELAY
     finally:
         sock.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_calls_that_race_the_warm_up_all_succeed(tmp_path: Path, workers: str) -> None:
+    """Database calls sent the moment the server listens meet the workers' warm-up
+    (which imports the database stack): every one must get its answer."""
+    import concurrent.futures
+    import xmlrpc.client
+
+    from tenantry.instance import Instance
+
+    data = tmp_path / "data"
+    with Instance(f"sqlite:///{data}") as inst:
+        inst.create_database("race", admin_password="admin")
+    port, log = _free_port(), tmp_path / "serve.log"
+    argv = [sys.executable, "-m", "tenantry", "serve", "--workers", workers, "--http-port", str(port)]
+    argv += ["--db-url", f"sqlite:///{data}"]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}
+    url = f"http://127.0.0.1:{port}"
+
+    def count(_: int) -> int:
+        with xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object") as models:
+            return int(models.execute_kw("race", 2, "admin", "res.users", "search_count", [[]]))
+
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, env=environ, start_new_session=True
+        )
+    try:
+        _wait(lambda: _healthy(url), "the server", log)
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            counts = list(pool.map(count, range(16)))
+        assert len(set(counts)) == 1 and counts[0] >= 1, log.read_text(errors="replace")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(TIMEOUT)
