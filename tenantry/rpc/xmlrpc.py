@@ -51,9 +51,7 @@ def dump_response(value: Any) -> bytes:
     out = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"]
     _write(value, out.append)
     out.append("</param>\n</params>\n</methodResponse>\n")
-    # Control characters are invalid anywhere in XML 1.0 and only string contents can
-    # hold them: one pass over the document replaces a walk over the value.
-    return _strip_invalid("".join(out)).encode("utf-8")
+    return _strip_invalid_bytes("".join(out).encode("utf-8"))
 
 
 def dump_fault(fault: xmlrpc.client.Fault) -> bytes:
@@ -79,59 +77,98 @@ def _scalar(value: Any) -> str | None:
     """The ``<value>`` element of a str, int, bool or float; None for anything else."""
     kind = type(value)
     if kind is str:
-        return f"<value><string>{_escape(value)}</string></value>\n"
+        if "&" in value or "<" in value or ">" in value:
+            value = _escape(value)
+        return f"<value><string>{value}</string></value>\n"
     if kind is int:
         if not _INT_MIN <= value <= _INT_MAX:
             raise OverflowError("int exceeds XML-RPC limits")
         return f"<value><int>{value}</int></value>\n"
     if kind is bool:
-        return "<value><boolean>1</boolean></value>\n" if value else "<value><boolean>0</boolean></value>\n"
+        return _TRUE if value else _FALSE
     if kind is float:
         return f"<value><double>{value!r}</double></value>\n"
     return None
 
 
+_TRUE = "<value><boolean>1</boolean></value>\n"
+_FALSE = "<value><boolean>0</boolean></value>\n"
+
+
 def _write(value: Any, write: Callable[[str], None]) -> None:
     """Append the ``<value>`` of a wire value: str, int, float, bool, dict, list, tuple.
 
-    Scalars inside containers are written with their enclosing member in one piece,
-    the shape of a ``read()`` row. Anything else goes to the stdlib marshaller
-    (``Binary``, ``DateTime``, ...), which also raises its own errors (``TypeError``).
+    A struct is written as one string (its members' headers computed once per key
+    and document: the rows of a ``read()`` share their keys). Anything else goes to
+    the stdlib marshaller (``Binary``, ``DateTime``, ...), which also raises its own
+    errors (``TypeError``).
     """
-    kind = type(value)
-    if kind is dict:
-        write("<value><struct>\n")
-        for key, item in value.items():
-            if type(key) is not str:
-                raise TypeError("dictionary key must be string")
-            element = _scalar(item)
-            if element is not None:
-                write(f"<member>\n<name>{_escape(key)}</name>\n{element}</member>\n")
-            else:
-                write(f"<member>\n<name>{_escape(key)}</name>\n")
-                _write(item, write)
-                write("</member>\n")
-        write("</struct></value>\n")
-    elif kind is list or kind is tuple:
-        write("<value><array><data>\n")
-        for item in value:
-            element = _scalar(item)
-            if element is not None:
-                write(element)
-            else:
-                _write(item, write)
-        write("</data></array></value>\n")
-    else:
-        element = _scalar(value)
-        if element is not None:
-            write(element)
+    _Writer(write).value(value)
+
+
+class _Writer:
+    __slots__ = ("headers", "write")
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self.headers: dict[str, str] = {}
+
+    def value(self, value: Any) -> None:
+        kind = type(value)
+        if kind is dict:
+            self.write(self.struct(value))
+        elif kind is list or kind is tuple:
+            write = self.write
+            write("<value><array><data>\n")
+            for item in value:
+                if type(item) is dict:
+                    write(self.struct(item))
+                else:
+                    element = _scalar(item)
+                    if element is None:
+                        self.value(item)
+                    else:
+                        write(element)
+            write("</data></array></value>\n")
         else:
-            marshaller = xmlrpc.client.Marshaller("utf-8", allow_none=False)
-            marshaller._Marshaller__dump(value, write)  # type: ignore[attr-defined]
+            element = _scalar(value)
+            if element is None:
+                marshaller = xmlrpc.client.Marshaller("utf-8", allow_none=False)
+                marshaller._Marshaller__dump(value, self.write)  # type: ignore[attr-defined]
+            else:
+                self.write(element)
+
+    def struct(self, value: dict[Any, Any]) -> str:
+        headers = self.headers
+        parts = ["<value><struct>\n"]
+        for key, item in value.items():
+            header = headers.get(key)
+            if header is None:
+                if type(key) is not str:
+                    raise TypeError("dictionary key must be string")
+                header = headers[key] = f"<member>\n<name>{_escape(key)}</name>\n"
+            element = _scalar(item)
+            if element is None:
+                nested: list[str] = []
+                _Writer(nested.append).value(item)
+                element = "".join(nested)
+            parts.append(f"{header}{element}</member>\n")
+        parts.append("</struct></value>\n")
+        return "".join(parts)
 
 
 def _strip_invalid(text: str) -> str:
     return _XML_INVALID.sub("", text) if _XML_INVALID.search(text) else text
+
+
+# Control characters are invalid anywhere in XML 1.0 and only string contents can hold
+# them, so they are deleted from the encoded document in one C-speed pass. In UTF-8 they
+# are single bytes that never occur inside a multi-byte sequence (those are >= 0x80).
+_INVALID_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
+
+
+def _strip_invalid_bytes(data: bytes) -> bytes:
+    return data.translate(None, _INVALID_BYTES)
 
 
 def _xml_safe(value: Any) -> Any:
