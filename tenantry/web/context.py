@@ -175,7 +175,9 @@ class Call:
             db_filter=database_filter(server.config.db_filter, request.headers.get("host", "")),
             sid=request.cookies.get(COOKIE_NAME),
             client_ip=request.client.host if request.client else None,
-            secure=server.config.secure_cookies or request.url.scheme == "https" or forwarded == "https",
+            secure=server.config.secure_cookies
+            or request.scope.get("scheme") == "https"
+            or forwarded == "https",
             params=dict(params or {}),
         )
 
