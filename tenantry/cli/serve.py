@@ -87,8 +87,8 @@ def serve(
             "--workers",
             min=1,
             help=(
-                "Worker processes. 1: one process, requests in a thread pool; more: "
-                "pre-forked processes that each serve one request at a time, as Odoo's."
+                "Worker processes: 1 serves from this process; more are pre-forked "
+                "and supervised (a dead worker is replaced)."
             ),
         ),
     ] = 1,
@@ -110,8 +110,6 @@ def serve(
             list_db=not no_database_list,
             dev=dev,
             master_password_file=master_password_file.resolve() if master_password_file else None,
-            # Pre-forked workers serve one request at a time, as Odoo's do (see ServerConfig).
-            inline_handlers=workers > 1,
         )
     except Exception as exc:  # re.error from a bad --db-filter
         fail(f"Invalid --db-filter {db_filter!r}: {exc}")

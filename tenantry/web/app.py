@@ -8,8 +8,7 @@
 
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
 client's JSON routes (``webclient``), the HTML pages (``pages``) and
-``GET /web/health``. The ORM is synchronous; handlers run it in a thread pool
-(or inline in pre-forked workers: ``ServerConfig.inline_handlers``).
+``GET /web/health``. The ORM is synchronous; handlers run it in a thread pool.
 """
 
 from __future__ import annotations

@@ -23,13 +23,6 @@ class ServerConfig:
     forces the ``Secure`` cookie flag; without it the flag is set for HTTPS requests
     (directly or as reported by ``X-Forwarded-Proto``). ``master_password_file`` is where
     ``db.change_admin_password`` keeps the master password (see :mod:`tenantry.rpc.master`).
-
-    ``inline_handlers`` runs the synchronous handlers (the ORM) in the event loop, one
-    request at a time per process, as Odoo's prefork workers do; without it they run in
-    a thread pool, as in Odoo's threaded mode. ``tenantry serve --workers N`` (N > 1)
-    turns it on: the thread handoff is gone (a tenth of a ``search_read``), the other
-    workers take new connections while one is busy, but a long call holds back the
-    requests its own process has already accepted.
     """
 
     db_filter: str | None = None
@@ -39,7 +32,6 @@ class ServerConfig:
     secure_cookies: bool = False
     session_lifetime: dt.timedelta = field(default=DEFAULT_LIFETIME)
     master_password_file: Path | None = None
-    inline_handlers: bool = False
 
     def __post_init__(self) -> None:
         if self.db_filter:

@@ -92,9 +92,8 @@ class Server:
                 self._instance.close()
 
     async def run(self, handler: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a synchronous handler: in the thread pool, or inline (``inline_handlers``)."""
-        if self.config.inline_handlers:
-            return handler(*args, **kwargs)
+        """Run a synchronous handler (the ORM is synchronous) in the thread pool, so
+        that a long call never holds back the event loop's other requests."""
         return await run_in_threadpool(handler, *args, **kwargs)
 
     def version(self) -> dict[str, Any]:

@@ -1,8 +1,7 @@
 """A real server on loopback per test module: uvicorn in a thread, on the session instances.
 
 - ``serve(instance, config)`` starts (once per module and settings) and returns a ``LiveServer``;
-- ``server``: the default one (no db-filter) on ``instance``, with the ``template`` database,
-  handlers threaded and inline.
+- ``server``: the default one (no db-filter) on ``instance``, with the ``template`` database.
 """
 
 from __future__ import annotations
@@ -72,7 +71,6 @@ def serve() -> Iterator[Serve]:
         live.stop()
 
 
-@pytest.fixture(params=[False, True], ids=["threaded", "inline"])
-def server(serve: Serve, instance: Instance, template: str, request: pytest.FixtureRequest) -> LiveServer:
-    """The default server, with handlers in the thread pool and inline (pre-fork workers)."""
-    return serve(instance, ServerConfig(inline_handlers=request.param))
+@pytest.fixture
+def server(serve: Serve, instance: Instance, template: str) -> LiveServer:
+    return serve(instance, ServerConfig())

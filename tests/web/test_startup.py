@@ -74,16 +74,15 @@ def test_a_storage_that_cannot_be_opened_is_logged_and_requests_fail_cleanly(
         live.stop()
 
 
-@pytest.mark.parametrize("inline", [False, True])
-def test_handlers_run_inline_only_when_configured(inline: bool) -> None:
+def test_handlers_run_in_the_thread_pool_not_the_event_loop() -> None:
     import asyncio
 
     from tenantry.web.context import Server
 
-    server = Server(lambda: None, ServerConfig(inline_handlers=inline))  # type: ignore[arg-type,return-value]
+    server = Server(lambda: None, ServerConfig())  # type: ignore[arg-type,return-value]
 
     async def where() -> tuple[int, int]:
         return threading.get_ident(), await server.run(threading.get_ident)
 
     loop_thread, handler_thread = asyncio.run(where())
-    assert (loop_thread == handler_thread) is inline
+    assert loop_thread != handler_thread
