@@ -60,12 +60,6 @@ def _check_reachable(config: RpcConfig, db: Any) -> None:
         raise AccessDenied()
 
 
-def _check_name(config: RpcConfig, db: Any) -> str:
-    """``db`` if the request may reach it and it is a valid name (``ValidationError`` if not)."""
-    _check_reachable(config, db)
-    return validate_name(db)
-
-
 def _database_must_exist(service: Service) -> Service:
     """``service`` (whose first parameter is a database), failing as Odoo does on a missing one.
 
@@ -187,6 +181,10 @@ def _uid(uid: Any) -> int:
 # -- db -----------------------------------------------------------------------------------
 
 
+# The master password's methods act on the whole instance, without the db-filter, as in
+# Odoo: the master password is the operator's credential for the cluster.
+
+
 def check_master_password(instance: Instance, config: RpcConfig, password: Any) -> None:
     """``AccessDenied`` unless database management is on and ``password`` is the master password."""
     if not config.list_db:
@@ -240,7 +238,7 @@ def _create_database(
     country_code: Any = None,
     phone: Any = None,
 ) -> bool:
-    _check_name(config, db)
+    validate_name(db)
     if instance.exists(db):
         raise UserError(f"database {db!r} already exists!")
     instance.create_database(
@@ -259,14 +257,13 @@ def _create_database(
 def _duplicate_database(
     instance: Instance, config: RpcConfig, src: str, dst: str, neutralize_database: bool = False
 ) -> bool:
-    _check_name(config, src)
-    _check_name(config, dst)
+    validate_name(src)
+    validate_name(dst)
     instance.duplicate_database(src, dst)
     return True
 
 
 def _drop(instance: Instance, config: RpcConfig, db: str) -> bool:
-    _check_reachable(config, db)
     if not is_valid_name(db) or not instance.exists(db):  # Odoo: False if it is not listed
         return False
     instance.drop_database(db)
@@ -279,7 +276,7 @@ def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "
 
     ``backup_format`` is accepted for compatibility and ignored: there is no filestore.
     """
-    _check_name(config, db)
+    validate_name(db)
     with _scratch() as directory:
         path = directory / "dump"
         instance.dump_database(db, path)
@@ -287,7 +284,7 @@ def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "
 
 
 def _restore(instance: Instance, config: RpcConfig, db: str, data: str | bytes, copy: bool = False) -> bool:
-    _check_name(config, db)
+    validate_name(db)
     if instance.exists(db):
         raise UserError(f"database {db!r} already exists!")
     try:

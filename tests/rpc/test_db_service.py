@@ -63,6 +63,23 @@ def test_create_duplicate_dump_restore_drop(instance: Instance, names: list[str]
     assert first not in db(instance, "list")  # type: ignore[operator]
 
 
+def test_management_methods_act_on_the_whole_instance_whatever_the_db_filter(
+    instance: Instance, names: list[str]
+) -> None:
+    # The seed's set-up step 2: from the portal's host (^%h$ lets it see only itself),
+    # the operator creates, copies, backs up and drops other databases with the master password.
+    first, second, third = names
+    config = RpcConfig(master_password="master", db_filter=lambda name: name == "portal.example.com")
+    assert db(instance, "create_database", "master", first, False, "en_US", config=config) is True
+    assert db(instance, "duplicate_database", "master", first, second, config=config) is True
+    dump = db(instance, "dump", "master", second, "zip", config=config)
+    assert db(instance, "restore", "master", third, dump, config=config) is True
+    assert all(instance.exists(name) for name in names)
+    assert db(instance, "list", config=config) == []  # the listing still honours the filter
+    assert [db(instance, "drop", "master", name, config=config) for name in names] == [True] * 3
+    assert not any(instance.exists(name) for name in names)
+
+
 @pytest.mark.parametrize(
     "config",
     [
