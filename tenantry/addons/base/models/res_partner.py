@@ -55,6 +55,15 @@ class ResPartner(models.Model):
     comment = fields.Text("Notes")
     active = fields.Boolean(default=True)
 
+    # Addresses (invoice, delivery...) may go without a name: they show their parent's.
+    _sql_constraints = [
+        (
+            "check_name",
+            "CHECK ((type = 'contact' AND name IS NOT NULL) OR type <> 'contact')",
+            "Contacts require a name",
+        ),
+    ]
+
     @api.depends("is_company", "parent_id.commercial_partner_id")
     def _compute_commercial_partner(self) -> None:
         for partner in self:
