@@ -10,18 +10,31 @@ if TYPE_CHECKING:
 
 
 class RecordReader:
-    """Reads values through the ORM in superuser mode, archived records included.
+    """Reads values through the ORM as the environment's user, archived records included.
 
-    It implements :class:`tenantry.domain.schema.Reader` for ``filtered_domain``:
-    the domain, not the record rules, decides which records match. Stored values
-    are given as stored (``None`` when empty), x2many values as the stored relation.
+    It implements :class:`tenantry.domain.schema.Reader` for ``filtered_domain``.
+    Stored values are given as stored (``None`` when empty), x2many values as the
+    related ids the user's reads see.
+
+    In superuser mode nothing is checked, and ids that do not exist are skipped:
+    the domain alone decides (the test oracle relies on it). Otherwise values are
+    read as by ``record.field``, as Odoo's ``filtered_domain`` does: the model's read
+    access, then the read record rules, on the records asked about, on every model a
+    path reaches. A record the rules keep out is an ``AccessError``, one that does
+    not exist a ``MissingError``; x2many values hold only the related records the
+    comodel's rules let the user see.
     """
 
     def __init__(self, env: Environment) -> None:
-        self._env = env(su=True, context={**env.context, "active_test": False})
+        self._env = env(context={**env.context, "active_test": False})
 
     def values(self, model: str, ids: Sequence[int], field_name: str) -> Mapping[int, Any]:
-        records = self._env[model].browse(ids).exists()
+        records = self._env[model].browse(ids)
+        if self._env.su:
+            records = records.exists()
+        else:
+            # Every record asked about must be readable, whatever the field's kind.
+            records._fetch(records._prefetch_columns(()))
         field = records._fields[field_name]
         if field.type.is_x2many:
             related = records._x2many_ids(field, records._ids)

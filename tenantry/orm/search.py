@@ -318,21 +318,29 @@ class SearchMixin(Recordset):
         return [(record.id, record.display_name) for record in records]
 
     def filtered_domain(self, domain: Any) -> Self:
-        """The records of ``self`` matching ``domain``, evaluated in Python (no rules)."""
+        """The records of ``self`` matching ``domain``, evaluated in Python.
+
+        Values are read as the user reads them (see :class:`~tenantry.orm.reader.RecordReader`):
+        records of self, or reached through a path, that the user may not read are an
+        ``AccessError``, as in Odoo, never silently matched or dropped. In superuser mode
+        nothing is checked: the domain alone decides.
+        """
         if not self._ids:
             return self
         schema = self.env.registry.schema
         node = normalize(parse(list(domain or ()), self._schema, schema), self._schema, schema)
         from tenantry.orm.reader import RecordReader
 
-        matched = evaluate(
-            node,
-            self._schema,
-            schema,
-            set(self._ids),
-            RecordReader(self.env),
-            self._compile_context(),
-        )
+        ctx = self._compile_context()
+        if not self.env.su:
+            # Read before anything is evaluated: a domain that reads no field (``id``,
+            # constants) must not answer about records the user may not read either.
+            self._check_read_access()
+            self._fetch(self._prefetch_columns(()))
+            # Comodel records are read as the user too, so a forbidden one is refused when
+            # reached instead of filtered out as a search's sub-query would.
+            ctx = dataclasses.replace(ctx, extra_domain=None)
+        matched = evaluate(node, self._schema, schema, set(self._ids), RecordReader(self.env), ctx)
         return self._with_ids(tuple(i for i in self._ids if i in matched))
 
     # hooks provided by the read mixin
