@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from tenantry.web import pages, rpc_routes, webclient
 from tenantry.web.config import ServerConfig
-from tenantry.web.context import Server
+from tenantry.web.context import Server, server_of
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
@@ -34,8 +34,21 @@ __all__ = ["create_app"]
 
 
 async def health(request: Request) -> Response:
-    """``GET /web/health``: the process is up (no database touched, no auth)."""
-    return JSONResponse({"status": "pass"})
+    """``GET /web/health``: the process is up (no database touched, no auth).
+
+    With ``?db_server_status=1`` (Odoo's form, for readiness probes) the storage is
+    reached too: ``{"status": "fail", "db_server_status": false}`` and HTTP 500 when it
+    cannot be opened. The plain form stays a liveness probe: restarting the process
+    would not bring the storage back.
+    """
+    info: dict[str, Any] = {"status": "pass"}
+    status = 200
+    if request.query_params.get("db_server_status"):
+        server = server_of(request)
+        info["db_server_status"] = await server.run(server.storage_reachable)
+        if not info["db_server_status"]:
+            info["status"], status = "fail", 500
+    return JSONResponse(info, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def create_app(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
 
+import httpx
 import pytest
 
 from tenantry.instance import Instance
@@ -86,3 +88,36 @@ def test_handlers_run_in_the_thread_pool_not_the_event_loop() -> None:
 
     loop_thread, handler_thread = asyncio.run(where())
     assert loop_thread != handler_thread
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://nowhere/", "postgresql://nobody:x@127.0.0.1:{port}/"],
+    ids=["unsupported-url", "server-down"],
+)
+def test_health_reports_a_storage_that_cannot_be_opened(url: str) -> None:
+    live = start_server(lambda: Instance(url.format(port=_free_port())), ServerConfig())  # type: ignore[arg-type]
+    try:
+        plain = httpx.get(f"{live.url}/web/health")  # liveness: the process answers
+        assert plain.status_code == 200 and plain.json() == {"status": "pass"}
+        probe = httpx.get(f"{live.url}/web/health", params={"db_server_status": "1"}, timeout=30)
+        assert probe.status_code == 500
+        assert probe.json() == {"status": "fail", "db_server_status": False}
+        assert probe.headers["cache-control"] == "no-store"
+    finally:
+        live.stop()
+
+
+def test_health_reports_a_reachable_storage(instance: Instance) -> None:
+    live = start_server(instance, ServerConfig())
+    try:
+        probe = httpx.get(f"{live.url}/web/health", params={"db_server_status": "1"})
+        assert probe.status_code == 200 and probe.json() == {"status": "pass", "db_server_status": True}
+    finally:
+        live.stop()
