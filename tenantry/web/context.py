@@ -85,6 +85,15 @@ class Server:
         # out of the collector's sight, full collections stop pausing requests ~40 ms.
         gc.freeze()
 
+    def storage_reachable(self) -> bool:
+        """Whether the storage can be opened now (the instance is made if need be)."""
+        try:
+            self.instance.list_databases()
+        except Exception as exc:
+            _log.warning("The storage cannot be opened: %s", exc)
+            return False
+        return True
+
     def close(self) -> None:
         """Close the instance, if it was ever made."""
         with self._lock:
