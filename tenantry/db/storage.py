@@ -16,6 +16,7 @@ no connection.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine, make_url
@@ -27,7 +28,7 @@ from tenantry.db.errors import missing
 from tenantry.db.names import validate_name
 from tenantry.db.postgres import PostgresBackend
 from tenantry.db.sqlite import SqliteBackend, directory_from_url
-from tenantry.exceptions import ValidationError
+from tenantry.exceptions import UserError, ValidationError
 
 __all__ = ["Storage"]
 
@@ -98,7 +99,14 @@ class Storage:
     def dump(self, name: str, path: str | os.PathLike[str]) -> None:
         """Write a backup of ``name`` to ``path`` (replaced only once the dump is complete)."""
         validate_name(name)
-        self._backend.dump(name, os.fspath(path))
+        target = Path(path)
+        if target.is_dir() or not target.parent.is_dir():
+            reason = "it is a directory" if target.is_dir() else f"there is no directory {target.parent}"
+            raise UserError(f"Cannot write the dump to {target}: {reason}")
+        try:
+            self._backend.dump(name, os.fspath(target))
+        except OSError as exc:  # about the backend's temporary file: name the user's path
+            raise UserError(f"Cannot write the dump to {target}: {exc.strerror or exc}") from None
 
     def restore(self, name: str, path: str | os.PathLike[str]) -> None:
         """Create database ``name`` from a dump made by the same backend."""

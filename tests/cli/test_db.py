@@ -62,6 +62,20 @@ def test_restore_from_a_missing_file_exits_1(cli: Cli, db_url: str, tmp_path: Pa
     assert error == f"Error: No dump file at {missing}"
 
 
+def test_dump_errors_name_the_users_path_never_a_temporary_file(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    succeeded(cli("db", "create", "acme", db_url=db_url))
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    nowhere = dumps / "no-such-dir" / "acme.dump"
+    error = failed_cleanly(cli("db", "dump", "acme", str(nowhere), db_url=db_url))
+    assert error == f"Error: Cannot write the dump to {nowhere}: there is no directory {nowhere.parent}"
+    error = failed_cleanly(cli("db", "dump", "acme", str(dumps), db_url=db_url))
+    assert error == f"Error: Cannot write the dump to {dumps}: it is a directory"
+    assert list(dumps.iterdir()) == []  # no temporary file left behind
+
+
 def test_list_prints_nothing_for_an_empty_cluster(cli: Cli, db_url: str) -> None:
     assert _listed(cli, db_url) == ""
     listed_json = json.loads(succeeded(cli("db", "list", "--json", db_url=db_url)).stdout)
