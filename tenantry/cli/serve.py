@@ -131,8 +131,12 @@ def serve(
     if workers == 1:
         # The app closes the instance when it shuts down: uvicorn re-raises SIGTERM
         # after a graceful shutdown, so code after this call may never run.
+        # The socket is bound here, not by uvicorn, so that a busy port is a one-line
+        # error (exit 1) like every other mistake, not uvicorn's log and exit 3.
+        with user_errors():
+            sock = _tcp_socket(http_interface, http_port)
         app = create_app(make_instance, config, owns_instance=True)
-        uvicorn.run(app, host=http_interface, port=http_port, **options)
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
         return
 
     from starlette.applications import Starlette

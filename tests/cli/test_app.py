@@ -6,12 +6,15 @@ import io
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from rich.console import Console
 
 import tenantry
+from tenantry.cli import app
 from tenantry.cli._common import step
 from tenantry.db import Storage
 from tenantry.instance import Instance
@@ -45,6 +48,23 @@ def test_each_group_and_command_has_help(cli: Cli, group: str, commands: list[st
 def test_shell_and_demo_have_help(cli: Cli) -> None:
     assert "--db-url" in succeeded(cli("shell", "--help")).stdout
     assert "--db-url" in succeeded(cli("demo", "--help")).stdout
+
+
+def _commands(group: typer.Typer, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield prefix
+    for command in group.registered_commands:
+        yield (*prefix, command.name or command.callback.__name__)  # type: ignore[union-attr]
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None
+        yield from _commands(sub.typer_instance, (*prefix, sub.name or sub.typer_instance.info.name))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", list(_commands(app)), ids=" ".join)
+def test_help_shows_plain_placeholders(cli: Cli, command: tuple[str, ...]) -> None:
+    # Typer 0.27+ renders "{name}" and "<str>", and 0.29 "<bool>" after every flag.
+    text = succeeded(cli(*command, "--help")).stdout
+    for placeholder in ("<bool>", "<str>", "<int>", "{", "}"):
+        assert placeholder not in text, f"{placeholder!r} in the help of {' '.join(command)}"
 
 
 def test_version_option(cli: Cli) -> None:

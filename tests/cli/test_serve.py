@@ -205,3 +205,19 @@ def test_calls_that_race_the_warm_up_all_succeed(tmp_path: Path, workers: str) -
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(TIMEOUT)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_busy_port_is_a_one_line_error_and_exit_1(tmp_path: Path, workers: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = [sys.executable, "-m", "tenantry", "serve", "--workers", workers, "--http-port", str(port)]
+        argv += ["--db-url", f"sqlite:///{tmp_path / 'data'}"]
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}
+        done = subprocess.run(argv, capture_output=True, text=True, env=environ, timeout=TIMEOUT, check=False)
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use"], done.stderr
+    assert "Traceback" not in done.stderr and "ERROR:" not in done.stderr
