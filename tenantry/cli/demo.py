@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tenantry.cli._common import (
@@ -37,8 +40,27 @@ def demo(db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None) -> None
         console.print()
         _tour.render(console, tables, searches)
         console.print()
-        hint = f"tenantry shell {DEMO_DB} --db-url {display_url(db_url)}"
+        hint = f"{command_name()} shell {DEMO_DB} --db-url {display_url(db_url)}"
         console.print(f"Explore it yourself: {hint}", markup=False, soft_wrap=True)
+
+
+def command_name(argv0: str | None = None) -> str:
+    """How to run this very ``tenantry`` again from here, so that printed hints work as written.
+
+    ``tenantry`` when the shell finds this script on ``PATH``; else the script's path
+    (``.venv/bin/tenantry`` after ``make demo``, whose environment is not active); else
+    ``python -m tenantry`` with this interpreter.
+    """
+    script = Path(argv0 if argv0 is not None else sys.argv[0])
+    found = shutil.which("tenantry")
+    if found and script.name == "tenantry" and Path(found).resolve() == script.resolve():
+        return "tenantry"
+    if script.name == "tenantry" and script.is_file():
+        try:
+            return str(script.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(script.resolve())
+    return f"{sys.executable} -m tenantry"
 
 
 def ensure_demo_database(inst: Instance) -> None:
