@@ -226,7 +226,7 @@ class Environment(Mapping[str, "BaseModel"]):
             return None
         model, res_id = found
         record = self[model].browse(res_id)
-        if not record.exists():
+        if not record.sudo().exists():  # as in Odoo: no access check to resolve an external id
             if raise_if_not_found:
                 raise MissingError(f"External ID not found in the system: {xml_id}")
             return None

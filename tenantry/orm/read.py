@@ -117,9 +117,16 @@ class ReadMixin(SearchMixin):
         return found
 
     def exists(self) -> Self:
-        """The records of self that still exist (whatever the rules say)."""
+        """The records of self that still exist, whatever the record rules say.
+
+        Odoo checks nothing here; tenantry asks for the model's read access (outside
+        superuser mode), so that a caller who may not read a model at all cannot list
+        which of its ids exist (web sessions, API keys). Ids hidden by record rules are
+        still reported: ``read`` tells them apart too (``AccessError`` or ``MissingError``).
+        """
         if not self._ids:
             return self
+        self._check_read_access()
         cache = self._cache_rows()
         unknown = [i for i in self._ids if i not in cache]
         present = set(self._ids) - set(unknown)

@@ -25,7 +25,7 @@ from tenantry.orm.api import MODEL, MODEL_CREATE, api_kind
 from tenantry.orm.environment import Environment
 from tenantry.orm.recordset import Recordset
 
-__all__ = ["call_kw", "check_method_name"]
+__all__ = ["call_kw", "check_method_name", "remote_methods"]
 
 _PRIVATE = re.compile(r"^(_.*|init)$")
 # Recordset plumbing: meaningless over the wire (and sudo/with_user must never be reachable).
@@ -67,11 +67,24 @@ def call_kw(env: Environment, model: str, method: str, args: Sequence[Any], kwar
     return result
 
 
+def remote_methods(records: Recordset) -> frozenset[str]:
+    """The names of the methods ``call_kw`` accepts on the model of ``records``.
+
+    Every public method of a model class is an entry point that runs as the caller:
+    see tests/rpc/test_remote_methods.py, which pins the list for the shipped addons.
+    """
+    cls = type(records)
+    return frozenset(name for name in dir(cls) if _is_remote(cls, name))
+
+
+def _is_remote(cls: type, name: str) -> bool:
+    return not _PRIVATE.match(name) and name not in _PLUMBING and inspect.isfunction(getattr(cls, name, None))
+
+
 def _public_method(records: Any, model: str, method: str) -> Any:
-    func = getattr(type(records), method, None)
-    if method in _PLUMBING or func is None or not inspect.isfunction(func):
+    if not _is_remote(type(records), method):
         raise AttributeError(f"The method '{model}.{method}' does not exist")
-    return func
+    return getattr(type(records), method)
 
 
 def _ids(ids: Any) -> list[int]:

@@ -92,3 +92,19 @@ def test_a_member_of_the_apps_group_installs_addons(instance: Instance, addon_db
         assert env.user.has_group(APPS)
         _module(env, "access_settings_menu").button_immediate_install()
         assert _state(su_env, "access_settings_menu") == "installed"
+
+
+@pytest.mark.parametrize("group", ["base.group_portal", "base.group_public"])
+def test_the_refusal_names_no_addon_the_caller_may_not_read(
+    instance: Instance, addon_db: str, group: str
+) -> None:
+    """The ids come from the caller: a user who may not read addons learns no name from them."""
+    with rollback_env(instance, addon_db) as su_env:
+        outsider = su_env["res.users"].create(
+            {"name": "Outsider", "login": "outsider", "groups_id": [(6, 0, [su_env.ref(group).id])]}
+        )
+        modules = su_env["ir.module.module"].search([]).with_env(su_env(user=outsider.id))
+        for button in ("button_immediate_install", "button_immediate_upgrade", "button_immediate_uninstall"):
+            with pytest.raises(AccessError, match="may not") as caught:
+                getattr(modules, button)()
+            assert not any(name in str(caught.value) for name in ("sale_demo", "access_apps", "base,"))

@@ -121,3 +121,21 @@ def test_superuser_may_change_unprotect_and_delete_protected_rules(
         rule.unlink()
         assert not rule.exists()
         assert _new_rule(env, protected=True).protected
+
+
+@pytest.mark.parametrize("group", ["base.group_portal", "base.group_user"])
+def test_users_without_write_access_to_rules_are_refused_before_protected_rules_are_named(
+    instance: Instance, addon_db: str, group: str
+) -> None:
+    """The refusal names the protected rules: only users who may change rules at all see it."""
+    with rollback_env(instance, addon_db) as su_env:
+        outsider = su_env["res.users"].create(
+            {"name": "Outsider", "login": "outsider", "groups_id": [(6, 0, [su_env.ref(group).id])]}
+        )
+        rule = su_env.ref(PROTECTED).with_env(su_env(user=outsider.id))
+        changes = (lambda: rule.write({"name": "x"}), lambda: rule.write({"protected": False}), rule.unlink)
+        for change in changes:
+            with pytest.raises(AccessError) as caught:
+                change()
+            assert "res.partner company" not in str(caught.value)
+            assert "not allowed to" in str(caught.value)

@@ -20,7 +20,10 @@ class IrModuleModule(models.Model):
         group = self.env.ref(APPS_GROUP, raise_if_not_found=False)
         group_name = group.sudo().full_name if group else APPS_GROUP
         user = self.env.user
-        names = ", ".join(self.sudo().mapped("name")) or "addons"
+        # Only names the user may read: the ids come from the caller, whoever they are.
+        readable = self.check_access_rights("read", raise_exception=False)
+        visible = self.search([("id", "in", self.ids)]) if readable and self._ids else self.browse()
+        names = ", ".join(visible.mapped("name")) or "addons"
         raise AccessError(
             f"Only members of the group '{group_name}' may {action} addons; "
             f"{user.name} (id {user.id}) may not {action} {names}.",

@@ -82,6 +82,6 @@ class IrModelAccess(SecurityDataMixin, models.Model):
     @api.model
     def check(self, model: str, mode: str = "read", raise_exception: bool = True) -> bool:
         """Whether the current user may ``mode`` on ``model`` (Odoo's API; odooly calls it)."""
-        if model not in self.env:
+        if not isinstance(model, str) or model not in self.env:
             raise UserError(f"Object {model} doesn't exist")
         return bool(self.env[model].check_access_rights(mode, raise_exception))

@@ -4,7 +4,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tenantry.exceptions import MissingError
+from tenantry.exceptions import AccessError, MissingError, ValidationError
 from tenantry.orm import api, fields, models
 
 
@@ -74,19 +74,24 @@ class IrModelData(models.Model):
     def check_object_reference(
         self, module: str, xml_id: str, raise_on_access_error: bool = False
     ) -> list[Any]:
-        """``[model, res_id]`` of ``module.xml_id`` (what odoorpc's ``env.ref`` calls)."""
+        """``[model, res_id]`` of ``module.xml_id`` (what odoorpc's ``env.ref`` calls).
+
+        As in Odoo, the id is given only if the user can find the record with a search
+        (read access, record rules, archived records excluded): ``[model, False]``
+        otherwise, or ``AccessError`` with ``raise_on_access_error``. A model the user
+        may not read at all is an ``AccessError`` either way, as that search raises.
+        """
+        if not isinstance(module, str) or not isinstance(xml_id, str):
+            raise ValidationError(f"Invalid external id {module!r}.{xml_id!r}: text is expected")
         found = self._lookup(module, xml_id)
         if found is None:
             raise MissingError(f"External ID not found in the system: {module}.{xml_id}")
         model, res_id = found
-        record = self.env[model].browse(res_id)
-        try:
-            record.check_access_rule("read")
-        except Exception:
-            if raise_on_access_error:
-                raise
-            return [model, False]
-        return [model, res_id]
+        if self.env[model].search([("id", "=", res_id)]):
+            return [model, res_id]
+        if raise_on_access_error:
+            raise AccessError(f"Not enough access rights on the external ID {module + '.' + xml_id!r}")
+        return [model, False]
 
     @api.model
     def _xmlid_to_res_id(self, xml_id: str, raise_if_not_found: bool = False) -> int | bool:

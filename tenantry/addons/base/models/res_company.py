@@ -27,10 +27,14 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
-        """A company without a partner gets one of the same name."""
+        """A company without a partner gets one of the same name, in that company."""
         prepared = self.env["res.partner"]._with_own_partners(vals_list, lambda vals: {"is_company": True})
+        given = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
+        # Only the partners made here are changed in superuser mode, not ones the caller named.
+        named = {vals.get("partner_id") for vals in given if isinstance(vals, dict)}
         companies = super().create(prepared)
         for company in companies.sudo():
-            if company.partner_id and not company.partner_id.company_id:
-                company.partner_id.write({"company_id": company.id})
+            partner = company.partner_id
+            if partner and partner.id not in named and not partner.company_id:
+                partner.write({"company_id": company.id})
         return companies

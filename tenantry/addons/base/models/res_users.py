@@ -4,7 +4,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from tenantry.exceptions import AccessDenied, UserError, ValidationError
+from tenantry.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from tenantry.orm import api, fields, models
 from tenantry.security.groups import USER_TYPE_GROUPS, has_groups
 from tenantry.security.passwords import hash_password, verify_password
@@ -192,19 +192,34 @@ class ResUsers(SecurityDataMixin, models.Model):
 
     def has_group(self, group_ext_id: str) -> bool:
         """Whether the user belongs to the group ``module.xml_id`` (implied groups count)."""
-        self.ensure_one()
+        self._check_group_question(group_ext_id)
         group = self.env.ref(group_ext_id, raise_if_not_found=False)
-        return group is not None and group.id in self._effective_group_ids()
+        return group is not None and group.id in self.sudo()._effective_group_ids()
 
     def has_groups(self, group_spec: str) -> bool:
         """Odoo's ``groups=`` test: ``'a.x,b.y'`` any of them, ``'!c.z'`` none of them."""
-        self.ensure_one()
+        self._check_group_question(group_spec)
         names = [n.strip().lstrip("!") for n in group_spec.split(",") if n.strip()]
         resolve = {}
         for name in names:
             group = self.env.ref(name, raise_if_not_found=False) if "." in name else None
             resolve[name] = group.id if group else None
-        return has_groups(group_spec, frozenset(self._effective_group_ids()), resolve)
+        return has_groups(group_spec, frozenset(self.sudo()._effective_group_ids()), resolve)
+
+    def _check_group_question(self, spec: Any) -> None:
+        """Who may ask about a user's groups: as in Odoo, anyone about themselves, internal
+        users about others (users they may read); portal and public users only about
+        themselves. The answer is then computed whatever the caller may read of groups."""
+        self.ensure_one()
+        if not isinstance(spec, str):
+            raise ValidationError(f"Invalid group external id {spec!r}: text is expected")
+        env = self.env
+        if env.su or self.id == env.uid:
+            return
+        if not env.user.has_group("base.group_user"):
+            raise AccessError("You can ony call user.has_group() with your current user.")
+        self.check_access_rights("read")
+        self.check_access_rule("read")
 
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:

@@ -26,7 +26,7 @@ class IrRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
         listed = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
-        if not self.env.su and any(vals.get("protected") for vals in listed):
+        if not self.env.su and any(isinstance(vals, dict) and vals.get("protected") for vals in listed):
             raise AccessError(
                 "Only the superuser may create protected record rules.",
                 context={"model": self._name, "operation": "create"},
@@ -34,7 +34,9 @@ class IrRule(models.Model):
         return super().create(vals_list)
 
     def write(self, vals: Any) -> bool:
-        if not self.env.su:
+        if not self.env.su and self._ids:
+            # Access rights first, as the ORM does: the refusal names rules.
+            self.check_access_rights("write")
             if "protected" in vals:
                 flipped = self.sudo().filtered(lambda rule: rule.protected != bool(vals["protected"]))
                 self._refuse("protect or unprotect record rules", "write", flipped)
@@ -42,7 +44,8 @@ class IrRule(models.Model):
         return super().write(vals)
 
     def unlink(self) -> bool:
-        if not self.env.su:
+        if not self.env.su and self._ids:
+            self.check_access_rights("unlink")
             self._refuse("delete protected record rules", "unlink", self._protected_rules())
         return super().unlink()
 
