@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from tenantry.db import Storage, validate_name
+from tenantry.db.backend import WRITE_LOCK
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
 from tenantry.modules.loading import Registries
@@ -155,11 +156,32 @@ class Instance:
 
     @contextmanager
     def env(
-        self, db: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None
+        self,
+        db: str,
+        uid: int = SUPERUSER_ID,
+        context: Mapping[str, Any] | None = None,
+        *,
+        optimistic: bool = False,
     ) -> Iterator[Environment]:
-        """An environment in one transaction: committed at the end, rolled back on error."""
+        """An environment in one transaction: committed at the end, rolled back on error.
+
+        The block runs once: it is not retried when a concurrent transaction gets in
+        its way, as the RPC services retry their calls (``tenantry.db.retry``). It
+        need not be: it waits its turn instead. On PostgreSQL a write waits for the
+        row locks it needs; on SQLite, which has one write lock per database, the
+        transaction takes that lock when it begins (``BEGIN IMMEDIATE``), so that
+        concurrent writers queue instead of failing with ``database is locked``.
+
+        ``optimistic=True`` begins without the SQLite write lock, so that the block
+        never waits for writers, nor holds them back while it runs (long read-only
+        work, an interactive shell); a write in it may then fail when another writer
+        got in first, with an error ``tenantry.db.retry.is_retryable`` recognizes:
+        for callers that retry, or that only read.
+        """
         engine = self.storage.engine(db)
         with engine.connect() as conn:
+            if not optimistic:
+                conn.execution_options(**{WRITE_LOCK: True})
             transaction = conn.begin()
             try:
                 registry, security_version = self._registry_and_security_version(db, conn)
@@ -259,6 +281,7 @@ class Instance:
         """
         engine = self.storage.engine(db)
         with engine.connect() as conn:
+            conn.execution_options(**{WRITE_LOCK: True})
             sqlite = conn.dialect.name == "sqlite" and not foreign_keys
             raw: Any = conn.connection.driver_connection if sqlite else None
             if sqlite:

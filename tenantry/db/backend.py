@@ -12,7 +12,13 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-__all__ = ["Backend"]
+__all__ = ["WRITE_LOCK", "Backend"]
+
+WRITE_LOCK = "tenantry_write_lock"
+"""A connection execution option: the transaction may write, so it takes the write
+lock when it begins where a database has one lock for all writers (SQLite's
+``BEGIN IMMEDIATE``): it then waits its turn instead of failing when another writer
+got in first. PostgreSQL locks rows as they are written and ignores it."""
 
 
 class Backend(Protocol):

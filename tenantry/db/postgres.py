@@ -4,20 +4,31 @@ Cluster-level work (CREATE / DROP DATABASE, listing) goes through a small
 autocommit engine on the ``postgres`` maintenance database. Identifiers are
 always quoted by SQLAlchemy's identifier preparer, and names are validated
 before they get here.
+
+PostgreSQL neither drops nor copies a database that sessions are connected to,
+and every worker of ``tenantry serve --workers N`` keeps its own pooled
+connections. So, as Odoo does, ``drop`` and ``duplicate`` first end every other
+session on that database (``pg_terminate_backend``); the workers notice it when a
+transaction next takes such a connection from their pool, and reconnect
+(``_on_checkout``: no round trip to the server).
 """
 
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from psycopg import errors as pg_errors
 from psycopg.conninfo import make_conninfo
-from sqlalchemy import URL, Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from tenantry.db.errors import already_exists, in_use, missing
 from tenantry.db.names import is_valid_name
@@ -47,6 +58,15 @@ _CREATE_EMPTY = "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLAT
 # alone. PostgreSQL < 15 has no STRATEGY clause (it always copies files).
 _DUPLICATE_STRATEGY = "WAL_LOG"
 _ERROR_TAIL = 2000  # characters of a tool's stderr quoted in an error
+# Ending the other sessions races their reconnection (a worker's next request):
+# CREATE / DROP DATABASE that still finds one is tried again, this many times.
+_ALONE_TRIES = 3
+# The sessions on a database that this role may end: its own (every worker's) and,
+# for a superuser, everyone's. Background workers (no role) are PostgreSQL's business.
+_TERMINATE_OTHERS = text(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+    " WHERE datname = :name AND pid <> pg_backend_pid() AND pg_has_role(usesysid, 'MEMBER')"
+)
 
 
 class PostgresBackend:
@@ -66,7 +86,24 @@ class PostgresBackend:
 
     def make_engine(self, name: str) -> Engine:
         _check_not_reserved(name)
-        return create_engine(self._url.set(database=name), pool_size=4, max_overflow=4, pool_pre_ping=False)
+        engine = create_engine(self._url.set(database=name), pool_size=4, max_overflow=4, pool_pre_ping=False)
+        event.listen(engine, "do_connect", _name_connection)
+        event.listen(engine, "checkout", _on_checkout)
+
+        def on_error(context: ExceptionContext) -> BaseException | None:
+            # An engine outlives its database when another worker drops it: connecting
+            # then fails as a missing database does when the engine is made.
+            if context.connection is None:
+                try:
+                    gone = not self.exists(name)
+                except DBAPIError:  # the server itself is unreachable: keep its error
+                    return None
+                if gone:
+                    return missing(name)
+            return None
+
+        event.listen(engine, "handle_error", on_error)
+        return engine
 
     def exists(self, name: str) -> bool:
         if name in _RESERVED:
@@ -93,7 +130,8 @@ class PostgresBackend:
     def drop(self, name: str) -> None:
         _check_not_reserved(name)
         try:
-            self._execute(f"DROP DATABASE {self._quote(name)}")
+            with self._admin.connect() as conn:
+                self._alone(conn, name, f"DROP DATABASE {self._quote(name)}")
         except DBAPIError as exc:
             if isinstance(exc.orig, pg_errors.InvalidCatalogName):
                 raise missing(name) from None
@@ -191,7 +229,10 @@ class PostgresBackend:
                 if version >= (15,):
                     statement += f" STRATEGY {_DUPLICATE_STRATEGY}"
             try:
-                conn.exec_driver_sql(statement)
+                if template is None:
+                    conn.exec_driver_sql(statement)
+                else:
+                    self._alone(conn, template, statement)
             except DBAPIError as exc:
                 if _is_duplicate_database(exc.orig):
                     raise already_exists(name) from None
@@ -200,6 +241,18 @@ class PostgresBackend:
                 if template is not None and isinstance(exc.orig, pg_errors.ObjectInUse):
                     raise in_use(template, "duplicate") from None
                 raise
+
+    def _alone(self, conn: Connection, name: str, statement: str) -> None:
+        """Run ``statement``, which PostgreSQL refuses while others are connected to ``name``,
+        after ending their sessions (``ObjectInUse`` if they keep coming back)."""
+        for attempt in range(_ALONE_TRIES):
+            conn.execute(_TERMINATE_OTHERS, {"name": name})
+            try:
+                conn.exec_driver_sql(statement)
+                return
+            except DBAPIError as exc:
+                if attempt == _ALONE_TRIES - 1 or not isinstance(exc.orig, pg_errors.ObjectInUse):
+                    raise
 
     def _drop_quietly(self, name: str, cause: BaseException) -> None:
         """Drop ``name`` if it exists, after a failure; a cleanup error is noted on ``cause``."""
@@ -229,6 +282,30 @@ class PostgresBackend:
             text=True,
             check=False,
         )
+
+
+def _name_connection(
+    _dialect: object, _record: ConnectionPoolEntry, _cargs: object, cparams: dict[str, Any]
+) -> None:
+    # Which worker holds which connection, for pg_stat_activity (unless the URL says).
+    cparams.setdefault("application_name", f"tenantry[{os.getpid()}]")
+
+
+def _on_checkout(dbapi_connection: Any, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
+    """Replace a pooled connection that the server ended, without a round trip.
+
+    An idle connection has nothing to read. Something to read (the server's
+    "terminating connection" and the end of the stream, after ``pg_terminate_backend``,
+    a restart or an idle timeout) means it is dead; at worst a stray notice costs a
+    reconnection. A session ended during the check itself fails its first statement
+    instead, which ``tenantry.db.retry`` runs again.
+    """
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server ended the connection")
 
 
 def _check_not_reserved(name: str) -> None:

@@ -14,14 +14,13 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy import Engine
 
-from tenantry.db.errors import already_exists, missing
+from tenantry.db.errors import already_exists, in_use, missing
 from tenantry.db.names import is_valid_name
+from tenantry.db.sqlite_engine import BUSY_TIMEOUT_MS, identity_of, make_sqlite_engine
 from tenantry.exceptions import UserError, ValidationError
 
 __all__ = ["SqliteBackend", "directory_from_url"]
@@ -29,17 +28,7 @@ __all__ = ["SqliteBackend", "directory_from_url"]
 DEFAULT_DIRECTORY = "./tenantry-data"
 _SUFFIX = ".sqlite3"
 _SIDECARS = ("-wal", "-shm", "-journal")
-_BUSY_TIMEOUT_MS = 10_000
-# Set on every connection: foreign keys and LIKE's case sensitivity are per
-# connection in SQLite; domains rely on LIKE being case-sensitive (ILIKE is the
-# case-insensitive operator). WAL is stored in the file, but setting it again is
-# cheap and repairs a file copied in from elsewhere.
-_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA case_sensitive_like=ON",
-    f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}",
-)
+_SQLITE_BUSY = 5
 
 
 def directory_from_url(url: str) -> Path:
@@ -73,21 +62,7 @@ class SqliteBackend:
         self.directory = directory
 
     def make_engine(self, name: str) -> Engine:
-        # mode=rw: a connection never creates a file, even if the database was dropped.
-        uri = f"file:{quote(str(self._path(name)))}?mode=rw"
-
-        def connect() -> sqlite3.Connection:
-            return sqlite3.connect(uri, uri=True, check_same_thread=False)
-
-        engine = create_engine(
-            URL.create("sqlite+pysqlite", database=str(self._path(name))),
-            creator=connect,
-            pool_size=4,
-            max_overflow=4,
-        )
-        event.listen(engine, "connect", _on_connect)
-        event.listen(engine, "begin", _on_begin)
-        return engine
+        return make_sqlite_engine(self._path(name), name)
 
     def exists(self, name: str) -> bool:
         return self._path(name).is_file()
@@ -116,12 +91,32 @@ class SqliteBackend:
             raise
 
     def drop(self, name: str) -> None:
+        """Delete the file and its sidecars, holding the write lock.
+
+        A writer in another process that is in the middle of a transaction holds
+        that lock: the drop waits for its commit (``UserError`` after the busy
+        timeout) instead of unlinking the file under it. The connections other
+        processes keep on the unlinked file notice it at their next transaction
+        (``tenantry.db.sqlite_engine``); SQLite itself sees that the file moved and
+        never checkpoints into, or deletes, the sidecars of a new file of that name.
+        """
         path = self._path(name)
+        opened = identity_of(path)
+        if opened is None:
+            raise missing(name)
         try:
-            path.unlink()
-        except FileNotFoundError:
-            raise missing(name) from None
-        _remove(path, main=False)
+            with _connection(path) as lock:
+                _take_write_lock(lock, name)
+                # Still the file opened? Another drop may have won meanwhile, and a
+                # new database may have taken the name since: leave it alone.
+                if identity_of(path) != opened:
+                    raise missing(name)
+                path.unlink()
+                _remove(path, main=False)
+        except sqlite3.OperationalError:
+            if identity_of(path) != opened:  # dropped by another process meanwhile
+                raise missing(name) from None
+            raise
 
     def duplicate(self, src: str, dst: str) -> None:
         source = self._existing_path(src)
@@ -240,7 +235,7 @@ def _connection(path: Path, *, mode: str = "rw") -> Iterator[sqlite3.Connection]
     conn = sqlite3.connect(
         f"file:{quote(str(path))}?mode={mode}",
         uri=True,
-        timeout=_BUSY_TIMEOUT_MS / 1000,
+        timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,
     )
     try:
@@ -257,17 +252,13 @@ def _remove(path: Path, *, main: bool = True) -> None:
             path.with_name(filename).unlink()
 
 
-def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    # Transactional DDL (SQLAlchemy's documented recipe): switch off pysqlite's own
-    # transaction handling, which commits before DDL, and emit BEGIN ourselves.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
+def _take_write_lock(conn: sqlite3.Connection, name: str) -> None:
+    """``BEGIN IMMEDIATE`` on ``conn``: wait for the writer in a transaction, if any."""
     try:
-        for pragma in _PRAGMAS:
-            cursor.execute(pragma)
-    finally:
-        cursor.close()
-
-
-def _on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_BUSY:
+            raise in_use(name, "drop") from None
+        raise
+    except sqlite3.DatabaseError:
+        pass  # not a database (a damaged file): nobody can be writing it, drop it anyway

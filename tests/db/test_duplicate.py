@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from tenantry.db import Storage
+from tenantry.db import postgres as postgres_backend
 from tenantry.db import sqlite as sqlite_backend
 from tenantry.db.postgres import PostgresBackend
 from tenantry.exceptions import MissingError, UserError
@@ -98,7 +99,8 @@ def test_duplicate_interrupted_midway_leaves_no_target(
     storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite: the page copy fails after its first step. PostgreSQL: another session holds
-    the source, so CREATE DATABASE fails (after PostgreSQL's own 5 s wait)."""
+    the source and cannot be ended (as another role's could not), so CREATE DATABASE fails
+    (after PostgreSQL's own 5 s wait)."""
     storage.create("src")
     _fill(storage, "src", rows=200)
     if storage.dialect == "sqlite":
@@ -118,6 +120,7 @@ def test_duplicate_interrupted_midway_leaves_no_target(
             storage.duplicate("src", "dst")
         assert steps and steps[0] > 0  # it really stopped midway
     else:
+        monkeypatch.setattr(postgres_backend, "_TERMINATE_OTHERS", text("SELECT CAST(:name AS text) WHERE false"))
         other = Storage(storage.url)
         try:
             with other.engine("src").connect() as held:
