@@ -15,6 +15,11 @@ own effective domain); inactive rows are listed too, marked as such, because
 they are the usual answer to "why does this rule not apply?". The user's
 environment has no ``allowed_company_ids`` unless ``company_ids`` is given, so
 ``company_ids`` in rules means all of the user's companies.
+
+What the explanation shows of a record depends on who asks (``env``): its display name
+only to the superuser, to access-rights managers (``base.group_erp_manager``) and to
+callers who may read it themselves; and, to everyone else, nothing at all about a
+record of a model they may not read (an ``AccessError``, as ``exists`` gives).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from tenantry.domain import FALSE, TRUE, CompileContext, Domain, compile_domain, normalize
-from tenantry.exceptions import UserError, ValidationError
+from tenantry.exceptions import AccessError, UserError, ValidationError
 from tenantry.orm.access import Operation
 from tenantry.orm.environment import SUPERUSER_ID, Environment
 from tenantry.security.acl import AccessRow
@@ -175,11 +180,15 @@ def explain(
     """Explain the policy's decision for ``user_id`` doing ``operation`` on ``model``
     (and on record ``record_id``, if given). ``env`` is any environment of the database;
     ``company_ids`` sets the user's active companies (default: all of them)."""
+    if operation not in tuple(Operation):
+        raise ValidationError(f"Invalid access operation {operation!r}")
     operation = Operation(operation)
+    if record_id is not None and (not isinstance(record_id, int) or isinstance(record_id, bool)):
+        raise ValidationError(f"Invalid record id {record_id!r}")
     policy = env.cr.policy
     if not isinstance(policy, SecurityPolicy):
         raise UserError(f"Database {env.dbname!r} has no access policy (base is not installed)")
-    if model not in env.registry:
+    if not isinstance(model, str) or model not in env.registry:
         raise UserError(f"Unknown model {model!r}")
     sudo = env(su=True, context={"active_test": False})
     user = sudo["res.users"].browse(user_id).exists()
@@ -206,8 +215,10 @@ def explain(
         "acl": acl,
         "rules": rules,
     }
+    if record_id is not None:
+        _check_may_see_records(env, model)
     if superuser:
-        record = _superuser_record(sudo, model, record_id) if record_id is not None else None
+        record = _superuser_record(env, model, record_id) if record_id is not None else None
         return Explanation(
             **common, acl_allowed=True, domain=None, companies=(), record=record,
             verdict="superuser: no restriction",
@@ -218,7 +229,7 @@ def explain(
     companies = tuple(user_env.companies.ids)
     record = None
     if record_id is not None:
-        record = _record_check(policy, user_env, sudo, model, operation, record_id, acl_allowed, effective)
+        record = _record_check(policy, env, user_env, model, operation, record_id, acl_allowed, effective)
     return Explanation(
         **common,
         acl_allowed=acl_allowed,
@@ -327,16 +338,15 @@ def _inactive_rules(env: Environment, model: str) -> list[tuple[RuleRow, bool]]:
 
 def _record_check(
     policy: SecurityPolicy,
+    env: Environment,
     user_env: Environment,
-    sudo: Environment,
     model: str,
     operation: Operation,
     record_id: int,
     acl_allowed: bool,
     effective: Domain | None,
 ) -> RecordCheck:
-    target = sudo[model].browse(record_id).exists()
-    if not target:
+    if not env(su=True)[model].browse(record_id).exists():
         return RecordCheck(record_id, False, "", False, False, (), (), ())
     data = policy.state(user_env).data
     groups = policy.groups(user_env)
@@ -365,7 +375,7 @@ def _record_check(
     return RecordCheck(
         id=record_id,
         exists=True,
-        display_name=str(target.display_name or ""),
+        display_name=_visible_name(env, model, record_id),
         passes_rules=passes,
         allowed=acl_allowed and passes,
         checks=tuple(checks),
@@ -374,10 +384,32 @@ def _record_check(
     )
 
 
-def _superuser_record(sudo: Environment, model: str, record_id: int) -> RecordCheck:
-    target = sudo[model].browse(record_id).exists()
-    name = str(target.display_name or "") if target else ""
-    return RecordCheck(record_id, bool(target), name, bool(target), bool(target), (), (), ())
+def _superuser_record(env: Environment, model: str, record_id: int) -> RecordCheck:
+    found = bool(env(su=True)[model].browse(record_id).exists())
+    name = _visible_name(env, model, record_id) if found else ""
+    return RecordCheck(record_id, found, name, found, found, (), (), ())
+
+
+def _manages_access(env: Environment) -> bool:
+    return env.su or bool(env.user.has_group("base.group_erp_manager"))
+
+
+def _check_may_see_records(env: Environment, model: str) -> None:
+    """Whether a record of ``model`` exists is for those who may read the model (as ``exists``)."""
+    if not _manages_access(env):
+        env[model].check_access_rights("read")
+
+
+def _visible_name(env: Environment, model: str, record_id: int) -> str:
+    """The record's display name as the caller (``env``) may see it: in full for access-rights
+    managers, else only if the caller may read the record (and its name field) themselves."""
+    if _manages_access(env):
+        return str(env(su=True)[model].browse(record_id).display_name or "")
+    try:
+        found = env[model].with_context(active_test=False).search([("id", "=", record_id)])
+        return str(found.display_name or "") if found else ""
+    except AccessError:
+        return ""
 
 
 def _rule_node(env: Environment, rule: RuleRow, names: dict[str, Any]) -> Domain:

@@ -10,7 +10,9 @@ import pytest
 from tenantry.exceptions import AccessError, UserError
 from tenantry.orm.access import Operation
 from tenantry.orm.environment import SUPERUSER_ID, Environment
+from tenantry.rpc.call import call_kw
 from tenantry.security.explain import explain
+from tests.security.helpers import as_user
 
 SALESMAN = "sale_demo.group_sale_salesman"
 
@@ -163,3 +165,61 @@ def test_explain_of_an_unknown_model_or_user_is_a_user_error(env: Environment, s
         explain(env, sam.id, "sale.nope", "read")
     with pytest.raises(UserError, match="Unknown user id 987654"):
         explain(env, 987654, "sale.order", "read")
+
+
+# -- what an explanation shows depends on who asks ---------------------------------------------
+
+
+def _explain_as(env: Environment, asker: Any, target: Any, *args: Any) -> dict[str, Any]:
+    """``res.users.explain_access`` over RPC's calling convention, as ``asker``."""
+    args = (target.ids, *args)
+    result: dict[str, Any] = call_kw(as_user(env, asker), "res.users", "explain_access", list(args), {})
+    return result
+
+
+@pytest.mark.parametrize("groups", [[SALESMAN], ["base.group_portal"]], ids=["salesman", "portal"])
+def test_an_explanation_hides_the_name_of_a_record_the_asker_may_not_read(
+    env: Environment, groups: list[str]
+) -> None:
+    asker = _user(env, "asker", groups)
+    elsewhere = env["res.company"].create({"name": "Elsewhere"})
+    targets = [env["res.partner"].create({"name": "Hidden Partner", "company_id": elsewhere.id})]
+    if SALESMAN in groups:
+        targets.append(env.ref("sale_demo.sale_order_1"))  # the admin's order
+    for target in targets:
+        data = _explain_as(env, asker, asker, target._name, "read", target.id)
+        assert data["record"]["exists"] and not data["record"]["allowed"]
+        assert data["record"]["display_name"] == ""
+        assert target.display_name not in json.dumps(data)
+        text = explain(env(user=asker.id), asker.id, target._name, "read", target.id).render()
+        assert target.display_name not in text
+
+
+def test_an_explanation_names_a_record_the_asker_may_read(env: Environment, sam: Any) -> None:
+    mine = _order(env, sam, name="SAM-1")
+    assert _explain_as(env, sam, sam, "sale.order", "read", mine.id)["record"]["display_name"] == "SAM-1"
+
+
+def test_an_access_rights_manager_sees_every_name(env: Environment, sam: Any) -> None:
+    manager = _user(env, "rights", ["base.group_erp_manager"])
+    order = env.ref("sale_demo.sale_order_1")
+    data = _explain_as(env, manager, sam, "sale.order", "read", order.id)
+    assert data["record"]["display_name"] == order.display_name != ""
+
+
+@pytest.mark.parametrize("groups", [[SALESMAN], ["base.group_portal"]], ids=["salesman", "portal"])
+def test_an_explanation_tells_nothing_of_records_of_a_model_the_asker_may_not_read(
+    env: Environment, groups: list[str]
+) -> None:
+    asker = _user(env, "asker", groups)
+    uuid = env["ir.config_parameter"].search([("key", "=", "database.uuid")])
+    for record_id in (uuid.id, 987654):  # existing or not: the same answer
+        with pytest.raises(AccessError, match="not allowed to access"):
+            _explain_as(env, asker, asker, "ir.config_parameter", "read", record_id)
+    assert not _explain_as(env, asker, asker, "ir.config_parameter", "read")["acl_allowed"]
+
+
+@pytest.mark.parametrize("args", [["sale.order", "peek"], [["sale.order"]], ["sale.order", "read", "1"]])
+def test_explain_access_refuses_malformed_arguments(env: Environment, sam: Any, args: list[Any]) -> None:
+    with pytest.raises(UserError):
+        _explain_as(env, sam, sam, *args)
