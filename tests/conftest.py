@@ -33,6 +33,7 @@ from tenantry.db import Storage
 from tenantry.db.pgtools import find_pg_binary
 from tenantry.instance import Instance
 from tenantry.orm.environment import Environment
+from tenantry.security import auth
 from tenantry.testing import PostgresCluster, shared_cluster
 from tests.helpers import FIXTURE_ADDONS, SESSION_PREFIX, rollback_env
 
@@ -131,6 +132,7 @@ def instance(
             url = request.getfixturevalue("pg_cluster").url
         inst = Instance(url, addons_path=[FIXTURE_ADDONS])
         _instances[backend] = inst
+    auth.forget(inst)  # no login failures counted by earlier tests (same client address)
     return inst
 
 

@@ -22,7 +22,7 @@ def test_create_database_sets_up_base_admin_and_system_user(instance: Instance) 
         with instance.env("created") as env:
             admin = env["res.users"].browse(2)
             assert admin == env.ref("base.user_admin") and admin.login == "boss"
-            assert verify_password(admin.password_hash, "s3cret")
+            assert verify_password(admin._password_hash(), "s3cret")
             assert env["res.users"].browse(1).login == "__system__"
             assert admin.has_group("base.group_system") and admin.has_group("base.group_user")
             assert env.ref("base.main_company").partner_id.country_id.code == "BE"

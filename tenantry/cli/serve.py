@@ -96,6 +96,17 @@ def serve(
     no_database_list: Annotated[
         bool, typer.Option("--no-database-list", help="Refuse listing and managing databases.")
     ] = False,
+    proxy_mode: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-mode",
+            envvar="TENANTRY_PROXY_MODE",
+            help=(
+                "Behind a reverse proxy: take the client's address, host and scheme from its "
+                "X-Forwarded-For/-Host/-Proto headers (otherwise ignored: clients can forge them)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Serve the databases over HTTP: Odoo's XML-RPC/JSON-RPC API and the web login."""
     import uvicorn
@@ -110,6 +121,7 @@ def serve(
             list_db=not no_database_list,
             dev=dev,
             master_password_file=master_password_file.resolve() if master_password_file else None,
+            proxy_mode=proxy_mode,
         )
     except Exception as exc:  # re.error from a bad --db-filter
         fail(f"Invalid --db-filter {db_filter!r}: {exc}")
@@ -118,7 +130,9 @@ def serve(
     if not db_filter:
         typer.echo("No --db-filter: every database is visible from every host.", err=True)
     # No websocket routes: ws="none" also spares importing the websockets library.
-    options: dict[str, Any] = {"log_level": "info", "ws": "none"}
+    # uvicorn's own proxy headers stay off: it would trust X-Forwarded-For from any
+    # loopback peer; the app reads them itself, and only in proxy mode.
+    options: dict[str, Any] = {"log_level": "info", "ws": "none", "proxy_headers": False}
     addons = split_list(addons_path)
     _check_addons_path(addons)
 

@@ -9,7 +9,7 @@ live in their own modules and are combined in :mod:`tenantry.orm.models`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from tenantry.exceptions import ValidationError
@@ -46,6 +46,9 @@ class Recordset:
     _transient: ClassVar[bool] = False
     _superuser_only: ClassVar[bool] = False
     """Deliberately without access rows: only superuser code uses it (the lint knows)."""
+    _private_columns: ClassVar[Mapping[str, type[sa.types.TypeEngine[Any]]]] = {}
+    """Columns of the table that are no field (name -> SQL type), e.g. ``res_users.password_hash``:
+    the ORM creates them and never reads them; only the model's own code does, in SQL."""
     # Set by the registry on the composed class.
     _fields: ClassVar[dict[str, Field]] = {}
     _table_obj: ClassVar[sa.Table]

@@ -1,10 +1,12 @@
 """Tables from fields, and bringing a database's schema in line with a registry.
 
 ``build_tables`` turns a registry's models into SQLAlchemy ``Table`` objects (one
-``MetaData`` per registry). ``sync_schema`` creates what is missing: tables,
-columns, foreign keys with their ``ondelete``, indexes, unique and check
-constraints, many2many relation tables. ``drop_schema`` removes tables and
-columns that a registry no longer has (addon uninstall).
+``MetaData`` per registry): a column per stored field, plus the model's
+``_private_columns``, which no field maps (the ORM never reads them).
+``sync_schema`` creates what is missing: tables, columns, foreign keys with
+their ``ondelete``, indexes, unique and check constraints, many2many relation
+tables. ``drop_schema`` removes tables and columns that a registry no longer has
+(addon uninstall).
 
 SQLite cannot add or drop constraints on an existing table, so a column drop
 there rebuilds the table (SQLite's documented twelve-step procedure); the
@@ -63,6 +65,8 @@ def build_tables(models: Mapping[str, type[BaseModel]]) -> sa.MetaData:
                     )
                 )
             columns.append(sa.Column(field.column, field.sa_type(), *args, nullable=True))
+        # Columns without a field: created (and kept by drop_schema) but never read by the ORM.
+        columns.extend(sa.Column(name, kind(), nullable=True) for name, kind in cls._private_columns.items())
         constraints: list[Any] = []
         for name, definition, _message in cls._sql_constraints:
             check = _CHECK.match(definition)

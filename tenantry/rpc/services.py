@@ -34,6 +34,8 @@ from tenantry.security import auth
 __all__ = ["SERVICES", "Service", "version_info"]
 
 MAX_TRIES = 5
+_INSTANCE, _MASTER = "", "master password"
+"""The limiter's key for the master password: no database has an empty name."""
 CONCURRENCY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock
 sleep = time.sleep  # replaced by tests
 
@@ -130,31 +132,34 @@ def object_service(
     else:
         raise NameError(f"Method not available {method}")
     check_db(instance, config, db)
-    uid = _uid(uid)
-    return execute(instance, db, uid, model, name, list(args), kwargs, password=password)
+    return execute(instance, db, uid, password, model, name, list(args), kwargs, client_ip=client_ip)
 
 
 def execute(
     instance: Instance,
     db: str,
-    uid: int,
+    uid: object,
+    password: object,
     model: str,
     method: str,
     args: list[Any],
     kwargs: Mapping[str, Any],
     *,
-    password: str | None = None,
+    client_ip: str | None,
 ) -> Any:
-    """``call_kw`` as ``uid`` in one transaction, retried on PostgreSQL concurrency errors.
+    """``call_kw`` as ``uid`` once its credentials pass, in one transaction, retried on
+    PostgreSQL concurrency errors.
 
-    With ``password``, the credentials are checked first, in the same transaction:
-    one round of BEGIN/COMMIT per call, not two.
+    The check is not optional, whatever the wire carried (``None``, ``False``, a list...):
+    it runs first in the call's own transaction (one BEGIN/COMMIT per call, not two), and
+    counts toward the login limiter. Code that already knows its user uses ``Instance.env``.
     """
+    user_id = auth.valid_uid(uid)
     for attempt in range(MAX_TRIES + 1):
         try:
-            with instance.env(db, uid) as env:
-                if password is not None:
-                    auth.check_credentials_in(instance, env, uid, password)
+            with instance.env(db, user_id) as env:
+                auth.check_credentials_in(instance, env, user_id, password, client_ip=client_ip)
+                auth.bind_caller(env, instance, client_ip)
                 return to_wire(call_kw(env, model, method, args, kwargs))
         except DBAPIError as exc:
             if attempt == MAX_TRIES or _sqlstate(exc) not in CONCURRENCY_SQLSTATES:
@@ -168,16 +173,6 @@ def _sqlstate(exc: DBAPIError) -> str | None:
     return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
 
-def _uid(uid: Any) -> int:
-    try:
-        value = int(uid)
-    except (TypeError, ValueError):
-        raise AccessDenied() from None
-    if value <= 0:
-        raise AccessDenied()
-    return value
-
-
 # -- db -----------------------------------------------------------------------------------
 
 
@@ -185,11 +180,19 @@ def _uid(uid: Any) -> int:
 # Odoo: the master password is the operator's credential for the cluster.
 
 
-def check_master_password(instance: Instance, config: RpcConfig, password: Any) -> None:
+def check_master_password(
+    instance: Instance, config: RpcConfig, password: Any, client_ip: str | None = None
+) -> None:
     """``AccessDenied`` unless database management is on and ``password`` is the master password."""
     if not config.list_db:
         raise AccessDenied("Database management functions are disabled (--no-database-list).")
-    master.check_master_password(config, password)
+    _check_master(instance, config, password, client_ip)
+
+
+def _check_master(instance: Instance, config: RpcConfig, password: Any, client_ip: str | None) -> None:
+    """The master password check, counted by the login limiter as a login of its own."""
+    with auth.attempt(instance, _INSTANCE, _MASTER, client_ip):
+        master.check_master_password(config, password)
 
 
 def db_service(
@@ -214,7 +217,7 @@ def db_service(
     if method == "list_countries":  # master password, but not a management method in Odoo
         if not params:
             raise TypeError("list_countries(master_pwd)")
-        master.check_master_password(config, params[0])
+        _check_master(instance, config, params[0], client_ip)
         if len(params) > 1:
             raise TypeError(f"list_countries() takes 1 positional argument ({len(params)} given)")
         return list_countries(instance)
@@ -223,7 +226,7 @@ def db_service(
         raise MethodNotFound(f"Method not found: {method}")
     if not params:
         raise AccessDenied()
-    check_master_password(instance, config, params[0])
+    check_master_password(instance, config, params[0], client_ip)
     return handler(instance, config, *params[1:])
 
 

@@ -43,9 +43,13 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``stored_hash``; a missing or foreign hash never matches."""
-    if not stored_hash or not password:
+    if not stored_hash or not isinstance(password, str) or not password:
         return False
-    fast = _WORK_AREA.verify(stored_hash, password.encode())
+    try:
+        encoded = password.encode()
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows them): no password has one
+        return False
+    fast = _WORK_AREA.verify(stored_hash, encoded)
     if fast is not None:
         return fast
     try:

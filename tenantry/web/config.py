@@ -20,9 +20,12 @@ class ServerConfig:
 
     ``db_filter`` is Odoo's ``--db-filter`` pattern (``%h`` host, ``%d`` its first
     label), or ``None`` to show every database (development only). ``secure_cookies``
-    forces the ``Secure`` cookie flag; without it the flag is set for HTTPS requests
-    (directly or as reported by ``X-Forwarded-Proto``). ``master_password_file`` is where
-    ``db.change_admin_password`` keeps the master password (see :mod:`tenantry.rpc.master`).
+    forces the ``Secure`` cookie flag; without it the flag is set for HTTPS requests.
+    ``proxy_mode`` (Odoo's ``--proxy-mode``) trusts the ``X-Forwarded-For``, ``-Host`` and
+    ``-Proto`` headers of a reverse proxy for the client's address (rate limiting), host
+    (db-filter) and scheme; without it they are ignored, as any client can send them.
+    ``master_password_file`` is where ``db.change_admin_password`` keeps the master
+    password (see :mod:`tenantry.rpc.master`).
     """
 
     db_filter: str | None = None
@@ -30,6 +33,7 @@ class ServerConfig:
     list_db: bool = True
     dev: bool = False
     secure_cookies: bool = False
+    proxy_mode: bool = False
     session_lifetime: dt.timedelta = field(default=DEFAULT_LIFETIME)
     master_password_file: Path | None = None
 

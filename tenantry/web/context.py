@@ -125,20 +125,28 @@ class Server:
 
         return dispatch_rpc(instance, rpc_config, service, method, params, client_ip=client_ip)
 
-    def authenticate(self, db: str, login: str, password: str, client_ip: str | None) -> int:
-        """The uid of ``login`` on ``db`` (``AccessDenied`` for wrong credentials)."""
+    def authenticate(self, db: str, login: object, password: object, client_ip: str | None) -> int:
+        """The uid of ``login`` on ``db`` (``AccessDenied`` for wrong credentials, of any type)."""
         instance = self.instance
         from tenantry.security.auth import authenticate
 
         return authenticate(instance, db, login, password, client_ip=client_ip)
 
-    def call_kw(self, session: Session, model: Any, method: Any, args: Any, kwargs: Any) -> Any:
-        """``model.method(*args, **kwargs)`` as the session's user, marshalled for the wire."""
+    def call_kw(
+        self, session: Session, model: Any, method: Any, args: Any, kwargs: Any, client_ip: str | None
+    ) -> Any:
+        """``model.method(*args, **kwargs)`` as the session's user, marshalled for the wire.
+
+        The one password-less way to act as a user: ``session`` was loaded from the
+        server-side store, which checked its user and session token.
+        """
         instance = self.instance
         from tenantry.rpc.call import call_kw
         from tenantry.rpc.marshal import to_wire
+        from tenantry.security.auth import bind_caller
 
         with instance.env(session.db, session.uid, session.context) as env:
+            bind_caller(env, instance, client_ip)
             return to_wire(call_kw(env, model, method, args, kwargs))
 
 
@@ -177,15 +185,13 @@ class Call:
     @classmethod
     def of(cls, request: Request, params: dict[str, Any] | None = None) -> Call:
         server = server_of(request)
-        forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        client_ip, host, https = _origin(request, server.config.proxy_mode)
         return cls(
             server=server,
-            db_filter=database_filter(server.config.db_filter, request.headers.get("host", "")),
+            db_filter=database_filter(server.config.db_filter, host),
             sid=request.cookies.get(COOKIE_NAME),
-            client_ip=request.client.host if request.client else None,
-            secure=server.config.secure_cookies
-            or request.scope.get("scheme") == "https"
-            or forwarded == "https",
+            client_ip=client_ip,
+            secure=server.config.secure_cookies or https,
             params=dict(params or {}),
         )
 
@@ -224,6 +230,34 @@ class Call:
             )
         elif self.clear_sid:
             response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="lax", secure=self.secure)
+
+
+def _origin(request: Request, proxy_mode: bool) -> tuple[str | None, str, bool]:
+    """The client's address, the host it asked for and whether it used HTTPS.
+
+    Without proxy mode: the TCP peer, the ``Host`` header and the connection's scheme;
+    ``X-Forwarded-*`` headers, which any client can send, are ignored. In proxy mode
+    (``--proxy-mode``, behind a reverse proxy that sets them) the proxy's
+    ``X-Forwarded-For``, ``X-Forwarded-Host`` and ``X-Forwarded-Proto`` say it: the last
+    value of each, the one the proxy added (what a client sent comes before it), as
+    werkzeug's ``ProxyFix`` with one proxy, which Odoo's proxy mode uses.
+    """
+    client_ip = request.client.host if request.client else None
+    host = request.headers.get("host", "")
+    https = request.scope.get("scheme") == "https"
+    if proxy_mode:
+        client_ip = _forwarded(request, "x-forwarded-for") or client_ip
+        host = _forwarded(request, "x-forwarded-host") or host
+        proto = _forwarded(request, "x-forwarded-proto")
+        if proto is not None:
+            https = proto.lower() == "https"
+    return client_ip, host, https
+
+
+def _forwarded(request: Request, name: str) -> str | None:
+    """The last value of a comma-separated header (over all its lines), or None."""
+    last = ",".join(request.headers.getlist(name)).rsplit(",", 1)[-1].strip()
+    return last or None
 
 
 def new_csrf_token() -> str:

@@ -6,9 +6,13 @@ the environment::
 
     TENANTRY_DB_URL, TENANTRY_ADDONS_PATH, TENANTRY_DB_FILTER, TENANTRY_MASTER_PASSWORD,
     TENANTRY_MASTER_PASSWORD_FILE, TENANTRY_LIST_DB ("0" turns the list off),
-    TENANTRY_DEV ("1" turns dev mode on)
+    TENANTRY_DEV ("1" turns dev mode on), TENANTRY_PROXY_MODE ("1": behind a reverse proxy)
 
-    uvicorn --factory tenantry.web.factory:app_from_env --workers 4
+    uvicorn --factory tenantry.web.factory:app_from_env --workers 4 --no-proxy-headers
+
+``--no-proxy-headers`` matters: by default uvicorn itself trusts ``X-Forwarded-For``
+from loopback peers, which would let any local client pick its address for the login
+rate limiter. The app reads those headers itself, in proxy mode only.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ def config_from_env() -> ServerConfig:
         master_password=os.environ.get("TENANTRY_MASTER_PASSWORD") or None,
         list_db=os.environ.get("TENANTRY_LIST_DB", "1") != "0",
         dev=os.environ.get("TENANTRY_DEV", "0") == "1",
+        proxy_mode=os.environ.get("TENANTRY_PROXY_MODE", "0") == "1",
         master_password_file=Path(password_file) if password_file else None,
     )
 

@@ -79,7 +79,7 @@ def _destroy(call: Call) -> None:
 
 def _call_kw(call: Call) -> Any:
     model, method, args, kwargs = required(call, "model", "method", "args", "kwargs")
-    return call.server.call_kw(call.session(), model, method, args, kwargs)
+    return call.server.call_kw(call.session(), model, method, args, kwargs, call.client_ip)
 
 
 def _database_list(call: Call) -> list[str]:

@@ -83,10 +83,10 @@ def test_old_hashes_are_rehashed_on_login(instance: Instance, db: str) -> None:
     assert passwords.needs_rehash(weak)
     uid = uid_of(instance, db, "demo")
     with instance.env(db) as env:
-        env["res.users"].browse(uid).write({"password_hash": weak})
+        env["res.users"].browse(uid)._store_password_hash(weak)
     assert auth.authenticate(instance, db, "demo", "demo") == uid
     with instance.env(db) as env:
-        stored = env["res.users"].browse(uid).password_hash
+        stored = env["res.users"].browse(uid)._password_hash()
     assert stored != weak and not passwords.needs_rehash(stored)
     assert passwords.verify_password(stored, "demo")
 

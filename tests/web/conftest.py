@@ -41,6 +41,7 @@ def start_server(instance: Instance, config: ServerConfig) -> LiveServer:
         access_log=False,
         ws="none",
         lifespan="on",
+        proxy_headers=False,  # as tenantry serve: the app alone reads X-Forwarded-* (proxy mode)
     )
     server = uvicorn.Server(uv_config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

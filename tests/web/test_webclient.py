@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from tenantry.instance import Instance
+from tenantry.web import ServerConfig
 from tenantry.web.sessions import SessionStore
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, Serve
 
 
 @pytest.fixture
@@ -109,9 +110,10 @@ def test_authenticate_returns_session_info_and_sets_the_cookie(client: httpx.Cli
     assert info["is_system"] is True
 
 
-def test_cookie_is_secure_behind_https(client: httpx.Client, template: str) -> None:
-    response = client.post(
-        "/web/session/authenticate",
+def test_cookie_is_secure_behind_an_https_proxy(serve: Serve, instance: Instance, template: str) -> None:
+    proxied = serve(instance, ServerConfig(proxy_mode=True))  # X-Forwarded-Proto is trusted
+    response = httpx.post(
+        proxied.url + "/web/session/authenticate",
         json={"params": {"db": template, "login": "admin", "password": "admin"}},
         headers={"X-Forwarded-Proto": "https"},
     )

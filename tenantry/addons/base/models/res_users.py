@@ -4,12 +4,21 @@ import hashlib
 import hmac
 from typing import Any
 
-from tenantry.exceptions import AccessDenied, AccessError, UserError, ValidationError
+import sqlalchemy as sa
+
+from tenantry.exceptions import AccessError, UserError, ValidationError
 from tenantry.orm import api, fields, models
+from tenantry.security import auth
+from tenantry.security.data import changed
 from tenantry.security.groups import USER_TYPE_GROUPS, has_groups
-from tenantry.security.passwords import hash_password, verify_password
+from tenantry.security.passwords import hash_password
 
 from .security_data import SecurityDataMixin
+
+PASSWORD_COLUMN = "password_hash"
+"""The column of ``res_users`` holding the password's Argon2 hash. It is no field (as
+Odoo's ``password`` column, written by SQL): no ORM method, domain, rule, view or
+error message can reach it; only the methods below read and write it, in SQL."""
 
 
 class ResGroups(SecurityDataMixin, models.Model):
@@ -95,7 +104,6 @@ class ResUsers(SecurityDataMixin, models.Model):
         copy=False,
         help="Write-only: stored as an Argon2 hash, reads as empty.",
     )
-    password_hash = fields.Char(copy=False, groups=".")
     partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
     email = fields.Char()
     # Odoo users delegate to their partner; rules read these through ``user``.
@@ -127,6 +135,7 @@ class ResUsers(SecurityDataMixin, models.Model):
     _sql_constraints = [
         ("login_key", "unique (login)", "You can not have two users with the same login !"),
     ]
+    _private_columns = {PASSWORD_COLUMN: sa.String}
 
     def _compute_password(self) -> None:
         for user in self:
@@ -137,7 +146,25 @@ class ResUsers(SecurityDataMixin, models.Model):
             plain = user.password
             if not plain:
                 raise ValidationError("Setting empty passwords is not allowed for security reasons!")
-            user.sudo().write({"password_hash": hash_password(plain)})
+            try:
+                hashed = hash_password(plain)
+            except (TypeError, UnicodeEncodeError):  # a lone surrogate: JSON can carry one
+                raise ValidationError("A password must be valid Unicode text.") from None
+            user._store_password_hash(hashed)
+
+    def _password_hash(self) -> str:
+        """The stored hash of this user's password (``""`` without one): credential code only."""
+        self.ensure_one()
+        table = self._table_obj
+        stmt = sa.select(table.c[PASSWORD_COLUMN]).where(table.c.id == self.id)
+        return str(self.env.cr.conn.execute(stmt).scalar() or "")
+
+    def _store_password_hash(self, hashed: str) -> None:
+        """Replace the stored hash of these users: their cached checks and web sessions end."""
+        table = self._table_obj
+        stmt = sa.update(table).where(table.c.id.in_(self.ids)).values({PASSWORD_COLUMN: hashed})
+        self.env.cr.conn.execute(stmt)
+        changed(self.env)
 
     @api.model
     def change_password(self, old_passwd: Any, new_passwd: Any) -> bool:
@@ -146,19 +173,17 @@ class ResUsers(SecurityDataMixin, models.Model):
         Like every password change, it ends the user's web sessions, this one included
         (Odoo 17's web client reloads to its login page after it).
         """
-        user = self.env.user.sudo()
-        if not old_passwd or not isinstance(old_passwd, str):
-            raise AccessDenied()
-        if not verify_password(user.password_hash or "", old_passwd):
-            raise AccessDenied()
+        # Counted by the login limiter: guessing the old password is guessing the password.
+        auth.check_password_in(self.env, self.env.uid, old_passwd)
         if not isinstance(new_passwd, str) or not new_passwd.strip():
             raise UserError("Setting empty passwords is not allowed for security reasons!")
-        user.write({"password": new_passwd.strip()})
+        self.env.user.sudo().write({"password": new_passwd.strip()})
         return True
 
     def _get_session_token_fields(self) -> set[str]:
-        """The fields whose change ends the user's web sessions (an addon may add its own)."""
-        return {"id", "login", "password_hash", "active"}
+        """The columns of ``res_users`` whose change ends the user's web sessions (an addon may
+        add its own): the password hash is one, though no field."""
+        return {"id", "login", PASSWORD_COLUMN, "active"}
 
     def _compute_session_token(self, sid: str) -> str:
         """Odoo's session token: an HMAC of ``sid`` keyed by the user's security fields.
@@ -167,8 +192,12 @@ class ResUsers(SecurityDataMixin, models.Model):
         (or login, or active flag) changes, the two differ and the session has ended.
         """
         self.ensure_one()
-        user = self.sudo().with_context(active_test=False)
-        key = repr([(name, getattr(user, name)) for name in sorted(self._get_session_token_fields())])
+        table = self._table_obj
+        names = sorted(self._get_session_token_fields())
+        row = self.env.cr.conn.execute(
+            sa.select(*(table.c[name] for name in names)).where(table.c.id == self.id)
+        ).first()
+        key = repr(list(zip(names, row or (), strict=False)))
         return hmac.new(key.encode(), sid.encode(), hashlib.sha256).hexdigest()
 
     @api.depends("groups_id")
