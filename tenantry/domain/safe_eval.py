@@ -193,12 +193,13 @@ _FAILURES = (
 
 
 class _Interpreter:
-    __slots__ = ("_budget", "_names", "_text")
+    __slots__ = ("_budget", "_names", "_read_records", "_text")
 
     def __init__(self, text: str, names: Mapping[str, Any]) -> None:
         self._text = text
         self._names = names
         self._budget = MAX_BUDGET
+        self._read_records = False
 
     def eval(self, node: ast.expr) -> Any:
         try:
@@ -208,7 +209,10 @@ class _Interpreter:
         except TenantryError:
             raise
         except _FAILURES as exc:
-            raise _error(self._text, f"{type(exc).__name__}: {exc}") from None
+            # A failure's text may hold the values it was about (a KeyError its key...):
+            # never values read from records, which rule text reads as the superuser.
+            detail = "values read from records are not shown" if self._read_records else str(exc)
+            raise _error(self._text, f"{type(exc).__name__}: {detail}") from None
 
     def _eval(self, node: ast.expr) -> Any:
         handler = _HANDLERS.get(type(node))
@@ -284,7 +288,11 @@ class _Interpreter:
             index: Any = slice(*(None if part is None else self._eval(part) for part in parts))
         else:
             index = self._eval(node.slice)
-        if not (isinstance(value, _SUBSCRIPTABLE) or _is_record(value)):
+        if _is_record(value):
+            self._read_records = True
+            if isinstance(index, str):  # user['login'] is user.login: the same fields only
+                return value._safe_attribute(index)
+        elif not isinstance(value, _SUBSCRIPTABLE):
             raise _Refused(f"subscripting {type(value).__name__} is not allowed")
         return value[index]
 
@@ -299,6 +307,7 @@ class _Interpreter:
                 raise _Refused(f"{value._name}.{name} is not available")
             return member
         if _is_record(value):
+            self._read_records = True
             return value._safe_attribute(name)
         allowed = _allowed_attributes(value)
         if name not in allowed:

@@ -43,13 +43,23 @@ class BaseModel(ReadGroupMixin):
         return self.browse(ids).exists().ids
 
     def _safe_attribute(self, name: str) -> Any:
-        """Attribute access allowed to rule and data-file expressions: fields, ids, id."""
+        """Attribute access allowed to rule and data-file expressions: fields, ids, id.
+
+        Rule text reads records in superuser mode (``user`` is the current user as the
+        superuser sees it), so the fields no one may read are refused by name: those with
+        ``groups="."`` (API key hashes...) and write-only ones. The refusal never shows a value.
+        """
         if name in ("id", "ids"):
             return getattr(self, name)
         field = self._fields.get(name)
-        if field is None or name.startswith("_"):
+        if field is None or name.startswith("_") or field.write_only or _no_one_reads(field.groups):
             raise ValidationError(f"Expression may not access {self._name}.{name}")
         return self._get_value(field)
+
+
+def _no_one_reads(groups: str | None) -> bool:
+    """``groups="."``: a field no user may read, whatever their groups (only superuser code)."""
+    return groups is not None and groups.strip() == "."
 
 
 class Model(BaseModel):

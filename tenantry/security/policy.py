@@ -8,6 +8,7 @@ database and process, for one security version (:mod:`tenantry.security.data`).
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from tenantry.domain import (
 )
 from tenantry.exceptions import AccessError, ValidationError
 from tenantry.orm.access import Operation
+from tenantry.orm.recordset import Recordset
 from tenantry.security import data as security_data
 from tenantry.security.acl import access_error_message, allowed, granting_groups
 from tenantry.security.groups import has_groups, implied_closure
@@ -34,7 +36,6 @@ from tenantry.security.rules import RuleRow, applicable, combine, rule_error_mes
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
-    from tenantry.orm.recordset import Recordset
 
 _STATE = "security.state"
 
@@ -163,8 +164,11 @@ class SecurityPolicy:
         blamed: list[str] = []
         company_hint = False
         if detailed:
+            # Odoo shows the records' display names (read as the superuser) to these users;
+            # not when the name comes from a field they may not read.
             targets = env(su=True)[model].browse(sorted(ids)[:6])
-            shown = [(t.id, t.display_name) for t in targets]
+            named = self._name_readable(env, records)
+            shown = [(t.id, t.display_name if named else f"{model},{t.id}") for t in targets]
             failing = self._failing(env, model, operation, sorted(ids))
             blamed = [rule.name for rule in failing]
             company_hint = any("company_id" in rule.domain_force for rule in failing)
@@ -181,6 +185,12 @@ class SecurityPolicy:
         return AccessError(
             message, context={"model": model, "operation": operation.value, "ids": sorted(ids)}
         )
+
+    def _name_readable(self, env: Environment, records: Recordset) -> bool:
+        """Whether the user may read the field records are named after (``_rec_name``)."""
+        name = records._rec_name
+        field = records._fields.get(name) if name else None
+        return field is None or (not field.write_only and self.field_allowed(env, records._name, field.name))
 
     def _failing(self, env: Environment, model: str, operation: Operation, ids: list[int]) -> list[RuleRow]:
         """The rules to blame: each failing global rule, and all group rules when their OR fails."""
@@ -254,7 +264,12 @@ def rule_eval_names(env: Environment) -> dict[str, Any]:
 
 
 def rule_domain_node(env: Environment, model: str, text: str, names: dict[str, Any]) -> Domain:
-    """A rule's domain text, evaluated safely and parsed against ``model``."""
+    """A rule's domain text, evaluated safely and parsed against ``model``.
+
+    Errors never show a value the text read from records (``user`` is read as the
+    superuser): when the domain it evaluates to is invalid, they name the term, not
+    its values, unless the text reads no record at all.
+    """
     text = (text or "").strip()
     if not text:
         return TRUE
@@ -262,4 +277,24 @@ def rule_domain_node(env: Environment, model: str, text: str, names: dict[str, A
     value = safe_eval(text, names)
     if not isinstance(value, list | tuple):
         raise ValidationError(f"a domain must be a list, not {type(value).__name__}")
-    return parse(list(value), schema[model], schema)
+    try:
+        return parse(list(value), schema[model], schema)
+    except ValidationError as exc:
+        if not _reads_records(text, names):
+            raise
+        position = exc.context.get("position")
+        where = f"term #{position} of " if position else ""
+        shown = text if len(text) <= 120 else text[:117] + "..."
+        raise ValidationError(
+            f"Invalid domain {shown!r}: {where}the domain it evaluates to is invalid on model "
+            f"{model!r} (values read from records are not shown).",
+            context={"model": model, "position": position},
+        ) from None
+
+
+def _reads_records(text: str, names: dict[str, Any]) -> bool:
+    """Whether ``text`` (valid, already evaluated) names a record of ``names`` (``user``)."""
+    records = {name for name, value in names.items() if isinstance(value, Recordset)}
+    return any(
+        isinstance(node, ast.Name) and node.id in records for node in ast.walk(ast.parse(text, mode="eval"))
+    )

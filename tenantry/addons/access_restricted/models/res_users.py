@@ -13,10 +13,12 @@ from .grants import outcome
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    # For the record rule of access-rights managers. Not groups=".": rule text may not read
+    # what no one may read (tenantry.orm.models.BaseModel._safe_attribute).
     all_group_ids = fields.Json(
         "All Groups",
         compute="_compute_all_group_ids",
-        groups=".",
+        groups="base.group_erp_manager",
         help="The ids of the user's groups, implied ones included (for record rules).",
     )
 

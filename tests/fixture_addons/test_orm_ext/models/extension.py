@@ -8,6 +8,8 @@ class ResPartner(models.Model):
 
     loyalty = fields.Integer(index=True)
     favourite_thing_id = fields.Many2one("test.thing", "Favourite Thing")
+    # No one may read it (as API key hashes): rule text, explanations and errors never show it.
+    vault = fields.Char(groups=".")
 
 
 class TestThing(models.Model):
