@@ -243,7 +243,9 @@ def _setup_related(models: Mapping[str, type[BaseModel]], cls: type[BaseModel], 
         raise UserError(
             f"Related field {cls._name}.{field.name} is {field.type} but {field.related} is {target.type}"
         )
-    for attr in ("comodel_name", "selection", "string", "company_dependent"):
+    # ``groups`` too, as Odoo: a related field is computed as the superuser, so without its
+    # target's groups it would show everyone what the target field shows only to some.
+    for attr in ("comodel_name", "selection", "string", "company_dependent", "groups"):
         if hasattr(target, attr) and not field._args.get(attr):
             setattr(field, attr, getattr(target, attr))
     if not field._args.get("string"):

@@ -8,7 +8,8 @@ import pytest
 
 from tenantry.exceptions import AccessError
 from tenantry.orm.environment import Environment
-from tests.security.helpers import grant, make_rule, make_user
+from tenantry.rpc.call import call_kw
+from tests.security.helpers import as_user, grant, make_rule, make_user
 
 REFUSED = "The requested operation can not be completed due to security restrictions."
 
@@ -92,3 +93,25 @@ def test_a_rule_on_a_restricted_field_still_filters(env: Environment, setup: dic
         assert mine.search([]) == setup["thing"]
         assert mine.search_count([("name", "=", "classified")]) == 1
     assert mine.browse(setup["thing"].id).name == "classified"
+
+
+@pytest.mark.parametrize("field", ["secret_shown", "partner_vault"])
+def test_a_related_field_takes_the_groups_of_its_target(
+    env: Environment, setup: dict[str, Any], field: str
+) -> None:
+    """Related fields are computed as the superuser (Odoo's default): without their target's
+    groups they would show anyone what the target shows only to some, or to no one."""
+    partner = env["res.partner"].create({"name": "Vaulted", "vault": "v4ult"})
+    thing = setup["thing"]
+    thing.write({"partner_id": partner.id})
+    clerk = as_user(env, setup["user"])
+    assert field not in call_kw(clerk, "test.thing", "fields_get", [], {})
+    assert field not in call_kw(clerk, "test.thing", "read", [thing.ids], {})[0]
+    for call in (("read", [thing.ids, [field]]), ("search_read", [[], [field]])):
+        with pytest.raises(AccessError):
+            call_kw(clerk, "test.thing", *call, {})
+    with pytest.raises(AccessError):
+        _ = thing.with_env(clerk)[field]
+    expected = {"secret_shown": "s3cr3t", "partner_vault": False}[field]  # vault: no one (but su)
+    row = call_kw(as_user(env, setup["system"]), "test.thing", "read", [thing.ids], {})[0]
+    assert row.get(field, False) == expected

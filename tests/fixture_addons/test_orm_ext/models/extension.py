@@ -16,6 +16,9 @@ class TestThing(models.Model):
     _inherit = "test.thing"
 
     rating = fields.Selection([("good", "Good"), ("bad", "Bad")])
+    # Related fields (computed as the superuser) to fields some or no one may read.
+    secret_shown = fields.Char(related="secret")
+    partner_vault = fields.Char(related="partner_id.vault")
 
     def describe(self) -> str:
         return super().describe() + " (rated)"
