@@ -240,6 +240,13 @@ def test_entry_points_refuse_what_the_caller_may_not_read_or_do(
     assert env["ir.config_parameter"].get_param("database.uuid") != "mine"
 
 
+@pytest.mark.parametrize("who", ["portal", "public"])
+def test_only_internal_users_make_api_keys(env: Environment, people: dict[str, Any], who: str) -> None:
+    with pytest.raises(AccessError, match="Only internal users can create API keys"):
+        call_kw(_as(env, people, who), "res.users.apikeys", "generate", ["mine"], {})
+    assert not env["res.users.apikeys"].search([("user_id", "=", people[who].id)])
+
+
 def test_api_key_methods_touch_only_the_callers_keys(env: Environment, people: dict[str, Any]) -> None:
     grant(env, "res.users.apikeys", "base.group_user", perms="r")
     admin_key = env["res.users.apikeys"]._generate_for(2, "admin script")

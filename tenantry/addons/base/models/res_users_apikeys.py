@@ -48,7 +48,12 @@ class ResUsersApikeys(SecurityDataMixin, models.Model):
 
     @api.model
     def generate(self, name: str, scope: str = "rpc") -> str:
-        """A new key for the current user; the clear key is returned this once only."""
+        """A new key for the current user; the clear key is returned this once only.
+
+        As in Odoo, only internal users make keys: portal and public users log in.
+        """
+        if not self.env.su and not self.env.user.has_group("base.group_user"):
+            raise AccessError("Only internal users can create API keys")
         return self._generate_for(self.env.uid, name, scope)
 
     @api.model
