@@ -133,3 +133,29 @@ def test_superuser_grants_and_sees_any_group(instance: Instance, addon_db: str) 
         assert env.su
         everything = env["res.groups"].search([])
         assert set(everything.ids) > env["res.users"].browse(ADMIN)._effective_group_ids()
+
+
+@pytest.mark.parametrize("group", ["base.group_portal", "base.group_user"])
+def test_users_who_may_not_change_users_or_groups_learn_nothing_of_their_groups(
+    instance: Instance, addon_db: str, group: str
+) -> None:
+    """The grant analysis reads groups as the superuser: the access check comes first, so
+    its answer cannot tell whether the admin holds a group."""
+    with rollback_env(instance, addon_db) as su_env:
+        secret = _secret_group(su_env)
+        outsider = su_env["res.users"].create(
+            {"name": "Outsider", "login": "outsider", "groups_id": [(6, 0, [su_env.ref(group).id])]}
+        )
+        env = su_env(user=outsider.id)
+        admin = env["res.users"].browse(ADMIN)
+        system = su_env.ref("base.group_system")
+        probes = [
+            lambda: admin.write({"groups_id": [(6, 0, [secret.id])]}),
+            lambda: admin.write({"groups_id": [(6, 0, [system.id])]}),
+            lambda: env["res.groups"].browse(system.id).write({"implied_ids": [(6, 0, [secret.id])]}),
+            lambda: env["res.groups"].browse(system.id).write({"users": [(4, ADMIN)]}),
+        ]
+        for probe in probes:
+            with pytest.raises(AccessError) as caught:
+                probe()
+            assert "not allowed to modify" in str(caught.value), str(caught.value)

@@ -58,6 +58,9 @@ class ResGroups(models.Model):
 
     def write(self, vals: Any) -> bool:
         if not self.env.su and self._ids:
+            # Access first: the groups' links are read as the superuser below.
+            self.check_access_rights("write")
+            self.check_access_rule("write")
             groups = self.sudo()
             if "implied_ids" in vals:
                 commands = normalize_commands("res.groups.implied_ids", vals["implied_ids"])

@@ -42,6 +42,10 @@ class ResUsers(models.Model):
         the administrator cannot see (those written one user at a time)."""
         if self.env.su or "groups_id" not in vals or not self._ids:
             return super().write(vals)
+        # Access first: the analysis below reads the users' groups as the superuser, and
+        # its refusal would tell a caller who may not change these users what they hold.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         groups = self.env["res.groups"]
         mine = groups._own_group_ids()
         commands = normalize_commands("res.users.groups_id", vals["groups_id"])
