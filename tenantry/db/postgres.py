@@ -61,11 +61,14 @@ _ERROR_TAIL = 2000  # characters of a tool's stderr quoted in an error
 # Ending the other sessions races their reconnection (a worker's next request):
 # CREATE / DROP DATABASE that still finds one is tried again, this many times.
 _ALONE_TRIES = 3
-# The sessions on a database that this role may end: its own (every worker's) and,
-# for a superuser, everyone's. Background workers (no role) are PostgreSQL's business.
+# Ends the other sessions on a database that this role may end: its own (every worker's)
+# and, for a superuser, everyone's; one row per session, whether it was ours to end.
+# Background workers (autovacuum: no role) are PostgreSQL's own business.
 _TERMINATE_OTHERS = text(
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-    " WHERE datname = :name AND pid <> pg_backend_pid() AND pg_has_role(usesysid, 'MEMBER')"
+    "SELECT pg_has_role(usesysid, 'MEMBER'),"
+    " CASE WHEN pg_has_role(usesysid, 'MEMBER') THEN pg_terminate_backend(pid) END"
+    " FROM pg_stat_activity"
+    " WHERE datname = :name AND pid <> pg_backend_pid() AND usesysid IS NOT NULL"
 )
 
 
@@ -244,14 +247,19 @@ class PostgresBackend:
 
     def _alone(self, conn: Connection, name: str, statement: str) -> None:
         """Run ``statement``, which PostgreSQL refuses while others are connected to ``name``,
-        after ending their sessions (``ObjectInUse`` if they keep coming back)."""
+        after ending their sessions.
+
+        A session that is not ours to end (another role's) is left alone: PostgreSQL
+        waits up to 5 s for it to leave, then refuses (``ObjectInUse``). So it does if
+        ended sessions keep coming back.
+        """
         for attempt in range(_ALONE_TRIES):
-            conn.execute(_TERMINATE_OTHERS, {"name": name})
+            ended = any(ours for ours, _ in conn.execute(_TERMINATE_OTHERS, {"name": name}))
             try:
                 conn.exec_driver_sql(statement)
                 return
             except DBAPIError as exc:
-                if attempt == _ALONE_TRIES - 1 or not isinstance(exc.orig, pg_errors.ObjectInUse):
+                if not (ended and isinstance(exc.orig, pg_errors.ObjectInUse)) or attempt == _ALONE_TRIES - 1:
                     raise
 
     def _drop_quietly(self, name: str, cause: BaseException) -> None:

@@ -10,18 +10,15 @@ import base64
 import binascii
 import csv
 import functools
-import random
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
 from tenantry.db import validate_name
 from tenantry.db.names import is_valid_name
+from tenantry.db.retry import attempts
 from tenantry.exceptions import AccessDenied, DatabaseNotFound, MissingError, UserError, ValidationError
 from tenantry.instance import Instance
 from tenantry.rpc import master
@@ -33,11 +30,8 @@ from tenantry.security import auth
 
 __all__ = ["SERVICES", "Service", "version_info"]
 
-MAX_TRIES = 5
 _INSTANCE, _MASTER = "", "master password"
 """The limiter's key for the master password: no database has an empty name."""
-CONCURRENCY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock
-sleep = time.sleep  # replaced by tests
 
 Service = Callable[..., Any]
 
@@ -147,30 +141,20 @@ def execute(
     *,
     client_ip: str | None,
 ) -> Any:
-    """``call_kw`` as ``uid`` once its credentials pass, in one transaction, retried on
-    PostgreSQL concurrency errors.
+    """``call_kw`` as ``uid`` once its credentials pass, in one transaction, run again
+    when it lost a race with another one (``tenantry.db.retry``).
 
     The check is not optional, whatever the wire carried (``None``, ``False``, a list...):
     it runs first in the call's own transaction (one BEGIN/COMMIT per call, not two), and
     counts toward the login limiter. Code that already knows its user uses ``Instance.env``.
     """
     user_id = auth.valid_uid(uid)
-    for attempt in range(MAX_TRIES + 1):
-        try:
-            with instance.env(db, user_id) as env:
-                auth.check_credentials_in(instance, env, user_id, password, client_ip=client_ip)
-                auth.bind_caller(env, instance, client_ip)
-                return to_wire(call_kw(env, model, method, args, kwargs))
-        except DBAPIError as exc:
-            if attempt == MAX_TRIES or _sqlstate(exc) not in CONCURRENCY_SQLSTATES:
-                raise
-            sleep(random.uniform(0.0, min(0.1 * 2**attempt, 2.0)))
+    for attempt in attempts():
+        with attempt, instance.env(db, user_id, optimistic=attempt.optimistic) as env:
+            auth.check_credentials_in(instance, env, user_id, password, client_ip=client_ip)
+            auth.bind_caller(env, instance, client_ip)
+            return to_wire(call_kw(env, model, method, args, kwargs))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
 
 # -- db -----------------------------------------------------------------------------------

@@ -141,13 +141,17 @@ class Server:
         server-side store, which checked its user and session token.
         """
         instance = self.instance
+        from tenantry.db.retry import attempts
         from tenantry.rpc.call import call_kw
         from tenantry.rpc.marshal import to_wire
         from tenantry.security.auth import bind_caller
 
-        with instance.env(session.db, session.uid, session.context) as env:
-            bind_caller(env, instance, client_ip)
-            return to_wire(call_kw(env, model, method, args, kwargs))
+        db, uid, context = session.db, session.uid, session.context
+        for attempt in attempts():  # run again when it lost a race with another transaction
+            with attempt, instance.env(db, uid, context, optimistic=attempt.optimistic) as env:
+                bind_caller(env, instance, client_ip)
+                return to_wire(call_kw(env, model, method, args, kwargs))
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 _DATABASE_STACK = ("tenantry.rpc.dispatch", "tenantry.rpc.call", "tenantry.security.auth")

@@ -120,7 +120,8 @@ def test_duplicate_interrupted_midway_leaves_no_target(
             storage.duplicate("src", "dst")
         assert steps and steps[0] > 0  # it really stopped midway
     else:
-        monkeypatch.setattr(postgres_backend, "_TERMINATE_OTHERS", text("SELECT CAST(:name AS text) WHERE false"))
+        ends_nobody = text("SELECT true, CAST(:name AS text) WHERE false")
+        monkeypatch.setattr(postgres_backend, "_TERMINATE_OTHERS", ends_nobody)
         other = Storage(storage.url)
         try:
             with other.engine("src").connect() as held:

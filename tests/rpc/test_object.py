@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from tenantry.db import retry
 from tenantry.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from tenantry.instance import Instance
 from tenantry.rpc import services
@@ -240,7 +241,7 @@ def test_serialization_failures_are_retried(
         return real(*args)
 
     monkeypatch.setattr(services, "call_kw", flaky)
-    monkeypatch.setattr(services, "sleep", lambda seconds: None)
+    monkeypatch.setattr(retry, "sleep", lambda seconds: None)
     assert admin("res.users", "context_get")["uid"] == admin.uid
     assert len(calls) == 3
 
@@ -257,7 +258,7 @@ def test_retries_give_up_after_five(
         raise OperationalError("UPDATE ...", {}, Orig("deadlock detected"))
 
     monkeypatch.setattr(services, "call_kw", deadlocked)
-    monkeypatch.setattr(services, "sleep", calls.append)
+    monkeypatch.setattr(retry, "sleep", calls.append)
     with pytest.raises(OperationalError):
         admin("res.users", "context_get")
     assert len(calls) == 5
