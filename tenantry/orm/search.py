@@ -167,18 +167,25 @@ class SearchMixin(Recordset):
         return key, where
 
     def _check_domain_fields(self, node: Domain, model: ModelSchema) -> None:
-        """Refuse a domain on fields the user may not read (``groups=``), sub-domains included."""
+        """Refuse a domain on what the user may not read, sub-domains included: fields
+        outside their groups (``groups=``), and, as Odoo's sub-searches do, comodels without
+        read access that a path, a name or a hierarchy leads into."""
         restricted: list[str] = []
+        comodels: list[str] = []
         for leaf in _leaves(node):
             field = model.field(leaf.field_name)
             if field is None:
                 continue
             if field.groups:
                 restricted.append(field.name)
+            if field.relation and (leaf.operator in _READS_COMODEL or _names(leaf.value)):
+                comodels.append(field.relation)
             if leaf.operator in (Operator.ANY, Operator.NOT_ANY) and field.relation:
                 self._check_domain_fields(leaf.value, self.env.registry.schema[field.relation])
         if restricted:
             self.env.cr.policy.check_fields(self.env, model.name, restricted, Operation.READ)
+        for comodel in dict.fromkeys(comodels):
+            self.env.cr.policy.check_model(self.env, comodel, Operation.READ)
 
     def _order_by(self, order: str | None) -> list[Any]:
         """ORDER BY clauses; the clause objects are immutable, so memoized per registry."""
@@ -336,6 +343,7 @@ class SearchMixin(Recordset):
             # Read before anything is evaluated: a domain that reads no field (``id``,
             # constants) must not answer about records the user may not read either.
             self._check_read_access()
+            self._check_domain_fields(node, self._schema)
             self._fetch(self._prefetch_columns(()))
             # Comodel records are read as the user too, so a forbidden one is refused when
             # reached instead of filtered out as a search's sub-query would.
@@ -403,6 +411,14 @@ def _leaves(node: Domain) -> Iterator[Leaf]:
             yield from _leaves(child)
     elif isinstance(node, Not):
         yield from _leaves(node.child)
+
+
+_READS_COMODEL = (Operator.ANY, Operator.NOT_ANY, Operator.CHILD_OF, Operator.PARENT_OF)
+
+
+def _names(value: Any) -> bool:
+    """Whether a relational leaf's value names records (searched by name on the comodel)."""
+    return isinstance(value, str) or (isinstance(value, tuple) and any(isinstance(v, str) for v in value))
 
 
 def _has_subsearch(node: Domain) -> bool:

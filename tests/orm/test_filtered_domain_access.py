@@ -117,3 +117,46 @@ def test_filtered_domain_on_deleted_ids_is_a_missing_error(env: Environment, wor
     gone.unlink()
     with pytest.raises(MissingError):
         _call(env, world["internal"], "res.partner", ids, [("name", "=", "Gone")])
+
+
+# -- searches: a domain may not lead into a model the caller may not read --------------------
+
+INTO_UNREADABLE = {
+    "path": [("category_id.description", "=like", "%")],
+    "any": [("category_id", "any", [("description", "!=", False)])],
+    "not any": [("category_id", "not any", [("description", "=", False)])],
+    "name": [("category_id", "=", "Sales")],
+    "hierarchy": [("category_id", "child_of", 1)],
+    "inside a sub-domain": [("users", "any", [("groups_id.category_id.name", "!=", False)])],
+}
+"""Domains on ``res.groups`` (portal users may read it) reading ``ir.module.category``
+(they may not): Odoo's sub-searches check the comodel's read access."""
+
+ENTRY_POINTS = {
+    "search": lambda domain: ("search", [domain]),
+    "search_count": lambda domain: ("search_count", [domain]),
+    "search_read": lambda domain: ("search_read", [domain, ["name"]]),
+    "read_group": lambda domain: ("read_group", [domain, ["share"], ["share"]]),
+    "name_search": lambda domain: ("name_search", ["", domain]),
+}
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS.values()), ids=list(ENTRY_POINTS))
+@pytest.mark.parametrize("domain", list(INTO_UNREADABLE.values()), ids=list(INTO_UNREADABLE))
+def test_searches_refuse_domains_leading_into_models_the_caller_may_not_read(
+    env: Environment, world: dict[str, Any], domain: list[Any], entry: Any
+) -> None:
+    method, args = entry(domain)
+    portal = as_user(env, world["portal"])
+    with pytest.raises(AccessError, match=r"not allowed to access 'Application' \(ir\.module\.category\)"):
+        call_kw(portal, "res.groups", method, args, {})
+    # An internal user may read applications: the same domain is fine.
+    call_kw(as_user(env, world["internal"]), "res.groups", method, args, {})
+
+
+def test_filtered_domain_refuses_a_domain_into_an_unreadable_model_even_without_targets(
+    env: Environment, world: dict[str, Any]
+) -> None:
+    lonely = env["res.groups"].create({"name": "No Application"})
+    with pytest.raises(AccessError):
+        _call(env, world["portal"], "res.groups", lonely.ids, INTO_UNREADABLE["path"])
