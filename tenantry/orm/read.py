@@ -291,12 +291,25 @@ class ReadMixin(SearchMixin):
         return rows
 
     def _display_names(self, model: str, ids: Sequence[Any]) -> dict[int, str]:
-        """Display names of many2one targets, shown even when the target is forbidden."""
+        """Display names of many2one targets, shown even when the target is forbidden (as
+        Odoo does), unless the target's name field is one the user may not read."""
         wanted = [i for i in dict.fromkeys(ids) if i]
         if not wanted:
             return {}
         targets = self.env[model].sudo().browse(wanted)
-        return {t._ids[0]: t.display_name for t in targets.exists()}
+        return {t._ids[0]: t._display_name_for(self.env) for t in targets.exists()}
+
+    def _display_name_for(self, env: Any) -> str:
+        """This record's display name (self in superuser mode) as ``env``'s user may see it:
+        ``model,id`` when the record is named after a field that user may not read."""
+        name = self._rec_name
+        field = self._fields.get(name) if name else None
+        hidden = (
+            field is not None
+            and not env.su
+            and (field.write_only or not env.cr.policy.field_allowed(env, self._name, field.name))
+        )
+        return f"{self._name},{self._ids[0]}" if hidden else str(self.display_name)
 
     # -- metadata ---------------------------------------------------------------------
 
@@ -355,7 +368,7 @@ def _to_read(field: F.Field, value: Any, load: str) -> Any:
     if isinstance(field, F.Many2one):
         if not value:
             return False
-        return (value.id, value.sudo().display_name) if load == "_classic_read" else value.id
+        return (value.id, value.sudo()._display_name_for(value.env)) if load == "_classic_read" else value.id
     if isinstance(field, F.Binary) and value:
         return field.to_read(value, None, load)  # type: ignore[arg-type]
     return value

@@ -167,8 +167,7 @@ class SecurityPolicy:
             # Odoo shows the records' display names (read as the superuser) to these users;
             # not when the name comes from a field they may not read.
             targets = env(su=True)[model].browse(sorted(ids)[:6])
-            named = self._name_readable(env, records)
-            shown = [(t.id, t.display_name if named else f"{model},{t.id}") for t in targets]
+            shown = [(t.id, t._display_name_for(env)) for t in targets]
             failing = self._failing(env, model, operation, sorted(ids))
             blamed = [rule.name for rule in failing]
             company_hint = any("company_id" in rule.domain_force for rule in failing)
@@ -185,12 +184,6 @@ class SecurityPolicy:
         return AccessError(
             message, context={"model": model, "operation": operation.value, "ids": sorted(ids)}
         )
-
-    def _name_readable(self, env: Environment, records: Recordset) -> bool:
-        """Whether the user may read the field records are named after (``_rec_name``)."""
-        name = records._rec_name
-        field = records._fields.get(name) if name else None
-        return field is None or (not field.write_only and self.field_allowed(env, records._name, field.name))
 
     def _failing(self, env: Environment, model: str, operation: Operation, ids: list[int]) -> list[RuleRow]:
         """The rules to blame: each failing global rule, and all group rules when their OR fails."""

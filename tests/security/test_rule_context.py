@@ -190,3 +190,23 @@ def test_the_rule_error_names_records_only_by_a_field_the_user_may_read(
     with pytest.raises(AccessError) as caught:
         call_kw(as_user(env, people["clerk"]), "test.thing", "read", [thing.ids, ["name"]], {})
     assert f"{SECRET} (test.thing: {thing.id})" in str(caught.value)  # Odoo's behaviour otherwise
+
+
+@pytest.mark.parametrize("groups", [".", "base.group_system"])
+def test_many2one_names_are_not_read_from_a_field_the_user_may_not_read(
+    env: Environment, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, groups: str
+) -> None:
+    """``read`` and ``read_group`` show a many2one target's display name (as the superuser,
+    as Odoo does), but not one made of a field the user may not read."""
+    things = type(env["test.thing"])
+    monkeypatch.setattr(things, "_rec_name", "secret")
+    monkeypatch.setattr(things._fields["secret"], "groups", groups)
+    grant(env, "test.thing", perms="r")
+    parent = env["test.thing"].create({"name": "parent", "secret": SECRET})
+    child = env["test.thing"].create({"name": "child", "parent_id": parent.id})
+    clerk = as_user(env, people["clerk"])
+    [row] = call_kw(clerk, "test.thing", "read", [child.ids, ["parent_id"]], {})
+    assert row["parent_id"] == (parent.id, f"test.thing,{parent.id}")
+    grouped = call_kw(clerk, "test.thing", "read_group", [[("id", "=", child.id)], [], ["parent_id"]], {})
+    assert grouped[0]["parent_id"] == (parent.id, f"test.thing,{parent.id}")
+    assert SECRET not in repr(call_kw(clerk, "test.thing", "search_read", [[], ["parent_id"]], {}))
