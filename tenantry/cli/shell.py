@@ -45,10 +45,12 @@ def shell(db: DbName, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = 
     """
     with open_instance(db_url, addons_path) as inst:
         code_ = 0
+        interactive = sys.stdin.isatty()
         try:
-            with inst.env(db) as env:
+            # Interactive: a session open for minutes must not hold SQLite's write lock
+            # (every server write to the database would wait, then fail).
+            with inst.env(db, optimistic=interactive) as env:
                 namespace = {"env": env, "inst": inst, "tenantry": tenantry}
-                interactive = sys.stdin.isatty()
                 code_ = _interact(namespace, db, inst) if interactive else _run_script(namespace)
                 if code_:
                     raise _Abort
