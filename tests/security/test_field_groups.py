@@ -115,3 +115,20 @@ def test_a_related_field_takes_the_groups_of_its_target(
     expected = {"secret_shown": "s3cr3t", "partner_vault": False}[field]  # vault: no one (but su)
     row = call_kw(as_user(env, setup["system"]), "test.thing", "read", [thing.ids], {})[0]
     assert row.get(field, False) == expected
+
+
+def test_sale_order_internal_note_is_for_sales_administrators_only(env: Environment) -> None:
+    # SPEC 6: sale.order.internal_note has groups="sale_demo.group_sale_manager".
+    salesman = make_user(env, "seller", ["sale_demo.group_sale_salesman_all_leads"])
+    manager = make_user(env, "boss", ["sale_demo.group_sale_manager"])
+    order = env["sale.order"].search([], limit=1)
+    order.internal_note = "margin is thin"
+    orders = env["sale.order"].with_user(salesman)
+    assert "internal_note" not in orders.fields_get() and "note" in orders.fields_get()
+    with pytest.raises(AccessError, match=REFUSED):
+        orders.browse(order.id).read(["internal_note"])
+    with pytest.raises(AccessError, match=REFUSED):
+        call_kw(as_user(env, salesman), "sale.order", "write", [[order.id], {"internal_note": "x"}], {})
+    assert orders.with_user(manager).browse(order.id).read(["internal_note"])[0]["internal_note"] == (
+        "margin is thin"
+    )

@@ -32,6 +32,7 @@ class SaleOrder(models.Model):
     order_line = fields.One2many("sale.order.line", "order_id", "Order Lines", copy=True)
     amount_total = fields.Float("Total", compute="_compute_amount_total", store=True)
     note = fields.Text("Terms and conditions")
+    internal_note = fields.Text("Internal Note", groups="sale_demo.group_sale_manager")
 
     @api.depends("order_line.price_subtotal")
     def _compute_amount_total(self) -> None:
