@@ -75,7 +75,13 @@ class Storage:
         self._backend.create(name)
 
     def drop(self, name: str) -> None:
-        """Drop a database (``MissingError`` if absent, ``UserError`` if others use it)."""
+        """Drop a database (``MissingError`` if absent).
+
+        Other processes' connections to it are ended (PostgreSQL) or find it gone at
+        their next transaction (SQLite, after the drop waited for a writer's commit).
+        ``UserError`` if it stays in use: a session that is not ours to end, a SQLite
+        writer that keeps the lock past the busy timeout.
+        """
         self.release(name)
         self._backend.drop(name)
 
@@ -90,10 +96,12 @@ class Storage:
     def duplicate(self, src: str, dst: str) -> None:
         """Copy ``src`` to a new database ``dst``; a failure leaves no ``dst`` behind.
 
-        ``UserError`` if ``dst`` exists or (PostgreSQL) another session holds ``src``.
+        ``UserError`` if ``dst`` exists or (PostgreSQL) a session that is not ours to
+        end holds ``src``: PostgreSQL copies only a database nobody is connected to, so
+        the other workers' sessions on it are ended (they reconnect).
         """
         validate_name(dst)
-        self.release(src)  # PostgreSQL copies only a template nobody is connected to
+        self.release(src)
         self._backend.duplicate(src, dst)
 
     def dump(self, name: str, path: str | os.PathLike[str]) -> None:

@@ -190,11 +190,12 @@ def _sessions(db_url: str, db: str) -> set[str]:
         return {str(name) for (name,) in rows}
 
 
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_duplicate_and_drop_succeed_while_the_other_worker_holds_connections(
     db_url: str, two: tuple[Worker, Worker]
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL sessions (SQLite: the test above)")
     actor, other = two
     for worker in two:
         worker.execute("res.partner", "create", {"name": "w-template"})

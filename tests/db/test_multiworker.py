@@ -23,6 +23,11 @@ from tenantry.db.retry import is_retryable
 from tenantry.db.sqlite_engine import DatabaseReplaced
 from tenantry.exceptions import MissingError, UserError
 
+SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+POSTGRESQL = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+
 
 @pytest.fixture
 def workers(db_url: str) -> Iterator[tuple[Storage, Storage]]:
@@ -117,14 +122,13 @@ def test_a_transaction_spanning_a_drop_and_re_creation_commits_nothing_and_is_re
     assert _notes(one, "acme") == [2, 3]
 
 
+@SQLITE
 def test_sqlite_drop_waits_for_a_writer_in_the_middle_of_a_transaction(
     workers: tuple[Storage, Storage],
 ) -> None:
     """The drop takes the write lock first: the writer's commit lands before the drop,
     instead of the file being unlinked under it."""
-    one, other = workers
-    if one.dialect != "sqlite":
-        pytest.skip("PostgreSQL ends the writer's session instead (see above)")
+    one, other = workers  # (PostgreSQL ends the writer's session instead: see above)
     _make(one, "acme", 1)
     dropped: list[float] = []
     failures: list[BaseException] = []
@@ -148,12 +152,11 @@ def test_sqlite_drop_waits_for_a_writer_in_the_middle_of_a_transaction(
     assert not one.exists("acme") and not other.exists("acme")
 
 
+@SQLITE
 def test_sqlite_drop_refuses_while_a_writer_keeps_the_lock(
     workers: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     one, other = workers
-    if one.dialect != "sqlite":
-        pytest.skip("PostgreSQL ends the writer's session instead")
     monkeypatch.setattr(sqlite_backend, "BUSY_TIMEOUT_MS", 200)
     _make(one, "acme", 1)
     with other.engine("acme").begin() as conn:
@@ -163,14 +166,13 @@ def test_sqlite_drop_refuses_while_a_writer_keeps_the_lock(
     assert _notes(one, "acme") == [1, 2]
 
 
+@POSTGRESQL
 def test_postgresql_duplicate_and_drop_end_the_other_workers_sessions(
     workers: tuple[Storage, Storage],
 ) -> None:
     """The finding: "other sessions are connected to it", because only the calling
     worker's connections were released. The other worker's next transactions succeed."""
     one, other = workers
-    if one.dialect != "postgresql":
-        pytest.skip("SQLite has no sessions to end")
     _make(one, "src", 1)
     assert _notes(other, "src") == [1]  # pooled, idle: what a worker holds between requests
     one.duplicate("src", "dst")
@@ -183,11 +185,10 @@ def test_postgresql_duplicate_and_drop_end_the_other_workers_sessions(
     assert not other.exists("src")
 
 
+@POSTGRESQL
 def test_postgresql_sessions_of_another_role_are_left_alone(db_url: str) -> None:
     """A storage that is not superuser may only end its own role's sessions: another
     role's one is waited for (PostgreSQL's 5 s), not a permission error."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL roles")
     url = make_url(db_url)
     conninfo = f"host={url.host} port={url.port} user={url.username}"
     with psycopg.connect(conninfo + " dbname=postgres", autocommit=True) as admin:

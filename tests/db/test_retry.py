@@ -13,6 +13,11 @@ from tenantry.db import Storage, retry
 from tenantry.db.sqlite_engine import DatabaseReplaced
 from tenantry.exceptions import UserError
 
+SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+POSTGRESQL = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
@@ -51,9 +56,8 @@ def test_a_transaction_that_lost_a_race_is_retryable(fresh_engine: Engine) -> No
     assert retry.is_retryable(error)
 
 
+@SQLITE
 def test_sqlite_busy_is_retryable(storage: Storage) -> None:
-    if storage.dialect != "sqlite":
-        pytest.skip("SQLite's single write lock")
     storage.create("t")
     engine = storage.engine("t")
     _table(engine)
@@ -67,9 +71,8 @@ def test_sqlite_busy_is_retryable(storage: Storage) -> None:
     assert retry.is_retryable(caught.value)
 
 
+@POSTGRESQL
 def test_a_connection_the_server_ended_is_retryable_but_not_during_commit(storage: Storage) -> None:
-    if storage.dialect != "postgresql":
-        pytest.skip("server sessions")
     storage.create("t")
     engine = storage.engine("t")
     _table(engine)
