@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 __all__ = ["serve"]
 
+DEFAULT_LIMIT_REQUEST_BODY = 134_217_728
+"""128 MiB: ``tenantry.web.limits.DEFAULT_LIMIT_REQUEST_BODY``, spelled out so that defining the
+command does not import the web layer (a test checks they agree)."""
+
 
 def serve(
     db_url: DbUrl = DEFAULT_URL,
@@ -96,6 +100,16 @@ def serve(
     no_database_list: Annotated[
         bool, typer.Option("--no-database-list", help="Refuse listing and managing databases.")
     ] = False,
+    limit_request_body: Annotated[
+        int,
+        typer.Option(
+            "--limit-request-body",
+            envvar="TENANTRY_LIMIT_REQUEST_BODY",
+            min=1,
+            metavar="BYTES",
+            help="Largest request body accepted, in bytes; larger ones get HTTP 413 (Odoo's 128 MiB).",
+        ),
+    ] = DEFAULT_LIMIT_REQUEST_BODY,
     proxy_mode: Annotated[
         bool,
         typer.Option(
@@ -122,6 +136,7 @@ def serve(
             dev=dev,
             master_password_file=master_password_file.resolve() if master_password_file else None,
             proxy_mode=proxy_mode,
+            limit_request_body=limit_request_body,
         )
     except Exception as exc:  # re.error from a bad --db-filter
         fail(f"Invalid --db-filter {db_filter!r}: {exc}")

@@ -9,6 +9,7 @@
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
 client's JSON routes (``webclient``), the HTML pages (``pages``) and
 ``GET /web/health``. The ORM is synchronous; handlers run it in a thread pool.
+Request bodies above ``config.limit_request_body`` are refused (``limits.BodyLimit``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -26,6 +28,7 @@ from starlette.routing import Route
 from tenantry.web import pages, rpc_routes, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
+from tenantry.web.limits import BodyLimit
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
@@ -79,6 +82,7 @@ def create_app(
             *webclient.routes,
             *pages.routes,
         ],
+        middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
         lifespan=lifespan,
     )
     app.state.server = server

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenantry.rpc.config import RpcConfig
+from tenantry.web.limits import DEFAULT_LIMIT_REQUEST_BODY
 from tenantry.web.sessions import DEFAULT_LIFETIME
 from tenantry.web.tenancy import DbFilter
 
@@ -25,7 +26,8 @@ class ServerConfig:
     ``-Proto`` headers of a reverse proxy for the client's address (rate limiting), host
     (db-filter) and scheme; without it they are ignored, as any client can send them.
     ``master_password_file`` is where ``db.change_admin_password`` keeps the master
-    password (see :mod:`tenantry.rpc.master`).
+    password (see :mod:`tenantry.rpc.master`). ``limit_request_body`` is the largest
+    request body accepted, in bytes (larger ones get HTTP 413, see :mod:`tenantry.web.limits`).
     """
 
     db_filter: str | None = None
@@ -36,6 +38,7 @@ class ServerConfig:
     proxy_mode: bool = False
     session_lifetime: dt.timedelta = field(default=DEFAULT_LIFETIME)
     master_password_file: Path | None = None
+    limit_request_body: int = DEFAULT_LIMIT_REQUEST_BODY
 
     def __post_init__(self) -> None:
         if self.db_filter:

@@ -6,7 +6,8 @@ the environment::
 
     TENANTRY_DB_URL, TENANTRY_ADDONS_PATH, TENANTRY_DB_FILTER, TENANTRY_MASTER_PASSWORD,
     TENANTRY_MASTER_PASSWORD_FILE, TENANTRY_LIST_DB ("0" turns the list off),
-    TENANTRY_DEV ("1" turns dev mode on), TENANTRY_PROXY_MODE ("1": behind a reverse proxy)
+    TENANTRY_DEV ("1" turns dev mode on), TENANTRY_PROXY_MODE ("1": behind a reverse proxy),
+    TENANTRY_LIMIT_REQUEST_BODY (bytes; 128 MiB by default)
 
     uvicorn --factory tenantry.web.factory:app_from_env --workers 4 --no-proxy-headers
 
@@ -25,6 +26,7 @@ from starlette.applications import Starlette
 
 from tenantry.web.app import create_app
 from tenantry.web.config import ServerConfig
+from tenantry.web.limits import DEFAULT_LIMIT_REQUEST_BODY
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
@@ -41,6 +43,7 @@ def config_from_env() -> ServerConfig:
         list_db=os.environ.get("TENANTRY_LIST_DB", "1") != "0",
         dev=os.environ.get("TENANTRY_DEV", "0") == "1",
         proxy_mode=os.environ.get("TENANTRY_PROXY_MODE", "0") == "1",
+        limit_request_body=int(os.environ.get("TENANTRY_LIMIT_REQUEST_BODY") or DEFAULT_LIMIT_REQUEST_BODY),
         master_password_file=Path(password_file) if password_file else None,
     )
 
