@@ -1,8 +1,12 @@
 """XML-RPC bodies: parse a request (hardened against entity tricks), write a response or a fault.
 
+Requests are read by the stdlib's unmarshaller within :mod:`tenantry.rpc.limits`:
+arrays and structs nested too deep, integers beyond 64 bits and floats that are not
+finite are a ``ValidationError`` as soon as the parser meets them.
+
 Responses are what Odoo 17 sends: ``allow_none`` off (values go through
-:func:`~tenantry.rpc.marshal.to_wire` first), and the control characters XML 1.0 cannot
-carry removed from strings.
+:func:`~tenantry.rpc.marshal.to_wire` first), and the characters XML 1.0 cannot carry
+(control characters; lone surrogates, which become U+FFFD) removed from strings.
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 import re
 import xmlrpc.client
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from defusedxml.xmlrpc import DefusedExpatParser
+
+from tenantry.exceptions import ValidationError
+from tenantry.rpc import limits
 
 __all__ = ["dump_fault", "dump_response", "parse_request"]
 
@@ -25,13 +33,13 @@ def parse_request(body: bytes) -> tuple[str, tuple[Any, ...]]:
     ``<dateTime.iso8601>`` arrives as ``datetime``, ``<base64>`` as ``bytes``. DTDs,
     entity declarations and external references are refused (``ValueError``).
     """
-    unmarshaller = xmlrpc.client.Unmarshaller(use_datetime=True, use_builtin_types=True)
+    unmarshaller = _Unmarshaller(use_datetime=True, use_builtin_types=True)
     parser = DefusedExpatParser(unmarshaller)
     try:
         parser.feed(body)
         parser.close()
         params = unmarshaller.close()
-    except ValueError:
+    except (ValueError, ValidationError):
         raise
     except Exception as exc:  # expat, defusedxml and unmarshaller errors
         raise ValueError(f"Invalid XML-RPC request: {exc}") from exc
@@ -39,6 +47,44 @@ def parse_request(body: bytes) -> tuple[str, tuple[Any, ...]]:
     if not method:
         raise ValueError("Invalid XML-RPC request: no methodName")
     return method, tuple(params)
+
+
+class _Unmarshaller(xmlrpc.client.Unmarshaller):
+    """The stdlib's unmarshaller, checking :mod:`tenantry.rpc.limits` as elements come."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        super().start(tag, attrs)
+        if len(self._marks) > limits.MAX_NESTING:  # one mark per open array or struct
+            raise limits.too_deep()
+
+
+def _end_int(self: xmlrpc.client.Unmarshaller, data: str) -> None:
+    if len(data.strip().lstrip("+-")) > 20:  # beyond 64 bits: int() would work for nothing (or refuse)
+        raise limits.int_out_of_range()
+    self.append(limits.check_int(int(data)))
+    self._value = False
+
+
+def _end_double(self: xmlrpc.client.Unmarshaller, data: str) -> None:
+    self.append(limits.check_float(float(data)))
+    self._value = False
+
+
+def _end_bigdecimal(self: xmlrpc.client.Unmarshaller, data: str) -> None:
+    value = Decimal(data)
+    limits.check_float(float(value))  # 1E+999999999 would be a costly int, or inf
+    self.append(value)
+    self._value = False
+
+
+# The stdlib's handlers, with numbers checked (the table is looked up per instance).
+_Unmarshaller.dispatch = {
+    **xmlrpc.client.Unmarshaller.dispatch,
+    **dict.fromkeys(("i1", "i2", "i4", "i8", "int", "biginteger"), _end_int),
+    "double": _end_double,
+    "float": _end_double,
+    "bigdecimal": _end_bigdecimal,
+}
 
 
 def dump_response(value: Any) -> bytes:
@@ -53,13 +99,13 @@ def dump_response(value: Any) -> bytes:
     out = ["<?xml version='1.0'?>\n<methodResponse><params><param>"]
     _write(value, out.append)
     out.append("</param></params></methodResponse>\n")
-    return _strip_invalid_bytes("".join(out).encode("utf-8"))
+    return _strip_invalid_bytes(_utf8("".join(out)))
 
 
 def dump_fault(fault: xmlrpc.client.Fault) -> bytes:
     """A ``methodResponse`` carrying ``fault``."""
     safe = xmlrpc.client.Fault(_xml_safe(fault.faultCode), _xml_safe(fault.faultString))
-    return xmlrpc.client.dumps(safe, methodresponse=True, allow_none=False).encode("utf-8")
+    return _utf8(xmlrpc.client.dumps(safe, methodresponse=True, allow_none=False))
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
@@ -157,6 +203,17 @@ class _Writer:
             parts.append(f"{header}{element}</member>")
         parts.append("</struct></value>")
         return "".join(parts)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(document: str) -> bytes:
+    """``document`` in UTF-8; a lone surrogate (no UTF-8 form, no XML one) becomes U+FFFD."""
+    try:
+        return document.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", document).encode("utf-8")
 
 
 def _strip_invalid(text: str) -> str:
