@@ -209,7 +209,7 @@ def test_duplicate_and_drop_succeed_while_the_other_worker_holds_connections(
     with pytest.raises(xmlrpc.client.Fault, match='database "acme-copy" does not exist'):
         other("object", "execute_kw", "acme-copy", 2, "admin", "res.partner", "search_count", [[]])
     assert actor("db", "drop", MASTER, DB) is True
-    assert other("db", "list") == []
+    assert not {DB, "acme-copy"} & set(other("db", "list"))
 
 
 @pytest.mark.parametrize("operation", ["write-one-record", "create"])
