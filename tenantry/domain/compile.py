@@ -27,10 +27,12 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, FromClause, Select
 
 from tenantry.domain.ast import And, Constant, Domain, Leaf, Not, Or
+from tenantry.domain.limits import show
 from tenantry.domain.normalize import extra_domain, normalize
 from tenantry.domain.operators import Operator
 from tenantry.domain.relations import active_field, comodel_of, hierarchy_of
 from tenantry.domain.schema import CompileContext, FieldSchema, FieldType, ModelSchema, Schema
+from tenantry.domain.sql import among, conjunction, disjunction
 from tenantry.domain.values import LIKE_ESCAPE, like_pattern, split_empty
 from tenantry.exceptions import ValidationError
 
@@ -79,10 +81,10 @@ class _Compiler:
         return sa.true() if node.value else sa.false()
 
     def _and(self, node: And, model: ModelSchema, table: FromClause) -> Expression:
-        return sa.and_(*(self.node(child, model, table) for child in node.children))
+        return conjunction([self.node(child, model, table) for child in node.children])
 
     def _or(self, node: Or, model: ModelSchema, table: FromClause) -> Expression:
-        return sa.or_(*(self.node(child, model, table) for child in node.children))
+        return disjunction([self.node(child, model, table) for child in node.children])
 
     def _not(self, node: Not, model: ModelSchema, table: FromClause) -> Expression:
         # coalesce: NOT over a NULL condition must be true, as the complement is.
@@ -96,7 +98,7 @@ class _Compiler:
         handler = handlers.get(leaf.operator)
         if handler is None:
             raise ValidationError(
-                f"Invalid domain term {leaf.to_term()!r} on model {model.name!r}: "
+                f"Invalid domain term {show(leaf.to_term())} on model {model.name!r}: "
                 f"operator {leaf.operator.value!r} is not supported on {field.type} fields."
             )
         return handler(self, field, model, table, leaf)
@@ -139,9 +141,9 @@ class _Compiler:
         test: Expression | None = None
         if present:
             if positive:
-                test = column == present[0] if len(present) == 1 else column.in_(present)
+                test = column == present[0] if len(present) == 1 else among(column, present)
             else:
-                test = column != present[0] if len(present) == 1 else column.not_in(present)
+                test = column != present[0] if len(present) == 1 else among(column, present, negate=True)
         if positive:
             if not has_null:
                 assert test is not None
@@ -224,17 +226,17 @@ class _Compiler:
         if field.type is FieldType.ONE2MANY:
             comodel = comodel_of(field, self._schema)
 
-            def among(lines: FromClause) -> list[Expression]:
-                return [] if targets is None else [lines.c[_id_column(comodel)].in_(targets)]
+            def matching(lines: FromClause) -> list[Expression]:
+                return [] if targets is None else [_in(lines.c[_id_column(comodel)], targets)]
 
-            return self._one2many(field, model, table, among)
+            return self._one2many(field, model, table, matching)
         # EXISTS(SELECT 1 FROM rel WHERE rel.column1 = outer.id [AND rel.column2 IN targets])
         assert field.relation_table is not None and field.column1 and field.column2
         rel = field.relation_table.alias()
         record_id = table.c[_id_column(model)]
         where = [rel.c[field.column1] == record_id]
         if targets is not None:
-            where.append(rel.c[field.column2].in_(targets))
+            where.append(_in(rel.c[field.column2], targets))
         rows: Select[Any] = sa.select(sa.literal_column("1")).select_from(rel).where(*where)
         return sa.exists(rows.correlate(table))
 
@@ -304,7 +306,7 @@ class _Compiler:
         conditions: list[Expression] = []
         ids = tuple(seed for seed in seeds if not isinstance(seed, str))
         if ids:
-            conditions.append(start.c[id_name].in_(ids))
+            conditions.append(among(start.c[id_name], ids))
         sudo = _Compiler(self._schema, self._ctx, sudo=True)
         for name in (seed for seed in seeds if isinstance(seed, str)):
             by_name = Leaf((model.rec_name,), Operator.ILIKE, name)
@@ -319,6 +321,10 @@ class _Compiler:
         # UNION (not UNION ALL) also ends the walk on a cycle in the data.
         tree = tree.union(walk)
         return sa.select(tree.c.id)
+
+
+def _in(column: ColumnElement[Any], targets: Select[Any] | tuple[Any, ...]) -> Expression:
+    return among(column, targets) if isinstance(targets, tuple) else column.in_(targets)
 
 
 def _kind(field: FieldSchema) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tenantry.domain.ast import And, Constant, Domain, Leaf, Not, Or
 from tenantry.domain.compile import COMPARE
+from tenantry.domain.limits import show
 from tenantry.domain.normalize import extra_domain, normalize
 from tenantry.domain.operators import Operator
 from tenantry.domain.relations import Hierarchy, active_field, comodel_of, hierarchy_of
@@ -112,7 +113,7 @@ class _Evaluator:
         handler = _LEAF_HANDLERS[kind].get(leaf.operator)
         if handler is None:
             raise ValidationError(
-                f"Invalid domain term {leaf.to_term()!r} on model {model.name!r}: "
+                f"Invalid domain term {show(leaf.to_term())} on model {model.name!r}: "
                 f"operator {leaf.operator.value!r} is not supported on {field.type} fields."
             )
         return handler(self, field, model, ids, leaf)

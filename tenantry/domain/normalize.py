@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenantry.domain.ast import AND, FALSE, OR, TRUE, And, Constant, Domain, Leaf, Not, Or, is_node
+from tenantry.domain.limits import show
 from tenantry.domain.operators import COMPARISONS, HIERARCHY, LIKES, Operator
 from tenantry.domain.parse import parse
 from tenantry.domain.relations import comodel_of
@@ -96,7 +97,7 @@ class _Normalizer:
             field = model.field(leaf.path[0])
             if field is None:
                 raise ValidationError(
-                    f"Invalid domain term {leaf.to_term()!r} on model {model.name!r}: "
+                    f"Invalid domain term {show(leaf.to_term())} on model {model.name!r}: "
                     f"unknown field {leaf.path[0]!r}."
                 )
             if len(leaf.path) > 1:

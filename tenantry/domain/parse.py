@@ -13,16 +13,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tenantry.domain import limits
 from tenantry.domain.ast import AND, FALSE, OR, TRUE, And, Constant, Domain, Leaf, Not, Or, is_node
+from tenantry.domain.limits import MAX_DEPTH, relation_depth, show
 from tenantry.domain.operators import COMPARISONS, HIERARCHY, Operator, lookup
 from tenantry.domain.relations import RelationProblem, comodel_of, hierarchy_of
-from tenantry.domain.schema import FieldSchema, ModelSchema, Schema
+from tenantry.domain.schema import FieldSchema, FieldType, ModelSchema, Schema
 from tenantry.domain.values import ValueProblem, coerce
 from tenantry.exceptions import ValidationError
 
-MAX_DEPTH = 100
-"""Deepest nesting accepted; deeper trees would exhaust the stack of later stages."""
-
+_TOO_DEEP = (
+    f"nested more than {MAX_DEPTH} levels deep (a relation followed by a dotted path, "
+    "'any' or a name search counts 3 levels, 4 for a one2many, 6 for a many2many)"
+)
 _BOOL_SWAP = {Operator.IN: Operator.EQ, Operator.NOT_IN: Operator.NE}
 _LIST_SWAP = {Operator.EQ: Operator.IN, Operator.NE: Operator.NOT_IN}
 
@@ -37,8 +40,10 @@ def parse(domain: Any, model: ModelSchema, schema: Schema) -> Domain:
     Consecutive terms are joined by an implicit ``'&'``; ``[]`` is ``TRUE``;
     ``(1, '=', 1)`` and ``(0, '=', 1)`` are the constants ``TRUE`` and ``FALSE``.
     A node built earlier (by this function or the combinators) is re-validated
-    against ``model``, so trees from elsewhere get the same guarantees.
+    against ``model``, so trees from elsewhere get the same guarantees. A list beyond
+    the size limits of :mod:`tenantry.domain.limits` is refused before anything else.
     """
+    limits.check(domain)
     return _Parser(schema).domain(domain, model)
 
 
@@ -69,9 +74,9 @@ class _Parser:
             elif isinstance(item, list | tuple):
                 stack.append(self._term(item, index + 1, model))
             else:
-                raise _structure_error(domain, f"term #{index + 1} {item!r} is not a term")
+                raise _structure_error(domain, f"term #{index + 1} {show(item)} is not a term")
             if stack[-1][1] > MAX_DEPTH:
-                raise _structure_error(domain, f"nested more than {MAX_DEPTH} levels deep")
+                raise _structure_error(domain, _TOO_DEEP)
         stack.reverse()
         return _combine(AND, And, stack)
 
@@ -81,7 +86,7 @@ class _Parser:
     ) -> tuple[Domain, int]:
         arity = {"!": 1, "&": 2, "|": 2}.get(item)
         if arity is None:
-            raise _structure_error(domain, f"unknown operator {item!r} at position {index + 1}")
+            raise _structure_error(domain, f"unknown operator {show(item)} at position {index + 1}")
         if len(stack) < arity:
             raise _structure_error(
                 domain, f"operator {item!r} at position {index + 1} needs {arity} term(s) after it"
@@ -108,7 +113,7 @@ class _Parser:
         try:
             return self._leaf(term, model)
         except (_TermProblem, ValueProblem, RelationProblem) as exc:
-            shown = _show(tuple(term) if isinstance(term, list) else term)
+            shown = show(tuple(term) if isinstance(term, list) else term)
             raise ValidationError(
                 f"Invalid domain term #{position} {shown} on model {model.name!r}: {exc}.",
                 context={"model": model.name, "term": shown, "position": position},
@@ -125,35 +130,44 @@ class _Parser:
             raise _TermProblem("the left side must be a field name or a dotted path")
         operator = lookup(spelling) if isinstance(spelling, str) else None
         if operator is None:
-            raise _TermProblem(f"unknown operator {spelling!r}")
+            raise _TermProblem(f"unknown operator {show(spelling)}")
         # Odoo's lenient spellings: ('f', 'in', True) and ('f', '=', [1, 2]).
         if isinstance(right, bool) and operator in _BOOL_SWAP:
             operator = _BOOL_SWAP[operator]
         elif isinstance(right, list | tuple | set | frozenset) and operator in _LIST_SWAP:
             operator = _LIST_SWAP[operator]
         path = tuple(left.split("."))
-        field, owner = self._walk(path, model)
+        field, owner, depth = self._walk(path, model)
+        last = relation_depth(field.type)  # what the last step adds when it is a sub-select
         if operator in (Operator.ANY, Operator.NOT_ANY):
             if not field.type.is_relational:
                 raise _TermProblem(f"operator {operator.value!r} needs a relational field")
             if not (is_node(right) or isinstance(right, list | tuple)):
                 raise _TermProblem(f"operator {operator.value!r} needs a domain")
-            sub, depth = self._domain(right, comodel_of(field, self._schema))
-            return Leaf(path, operator, sub), depth + 1
+            sub, sub_depth = self._domain(right, comodel_of(field, self._schema))
+            return Leaf(path, operator, sub), depth + last + sub_depth
         if operator in HIERARCHY:
             hierarchy_of(owner, field, self._schema)  # raises when there is no tree to follow
         elif field.type.is_x2many and operator in COMPARISONS:
             raise _TermProblem(f"operator {operator.value!r} is not supported on {field.type}")
         value = coerce(field, operator, right)
-        if field.type.is_relational and _names_in(value):
+        names = field.type.is_relational and _names_in(value)
+        if names:
             comodel = comodel_of(field, self._schema)
             if comodel.field(comodel.rec_name) is None:
                 raise _TermProblem(f"model {comodel.name!r} has no name field to search")
-        return Leaf(path, operator, value), 1
+        # The last step nests a sub-select too for names, x2many and hierarchies.
+        if operator in HIERARCHY:
+            last = max(last, relation_depth(FieldType.MANY2ONE))
+        elif not (names or field.type.is_x2many):
+            last = 0
+        return Leaf(path, operator, value), 1 + depth + last
 
-    def _walk(self, path: tuple[str, ...], model: ModelSchema) -> tuple[FieldSchema, ModelSchema]:
-        """The last field of ``path`` and the model holding it; checks every step."""
+    def _walk(self, path: tuple[str, ...], model: ModelSchema) -> tuple[FieldSchema, ModelSchema, int]:
+        """The last field of ``path``, the model holding it and the nesting its steps
+        add (each relation followed nests a sub-select); checks every step."""
         owner = model
+        depth = 0
         for step, name in enumerate(path):
             field = owner.field(name) if name else None
             if field is None:
@@ -162,9 +176,10 @@ class _Parser:
             if not field.searchable:
                 raise _TermProblem(f"field {name!r} is not stored and cannot be searched")
             if step == len(path) - 1:
-                return field, owner
+                return field, owner, depth
             if not field.type.is_relational:
                 raise _TermProblem(f"field {name!r} is not relational, '.' cannot follow it")
+            depth += relation_depth(field.type)
             owner = comodel_of(field, self._schema)
         raise _TermProblem("empty field path")  # unreachable: split() gives at least one name
 
@@ -195,10 +210,5 @@ def _combine(combinator: Any, kind: type[And | Or], parts: list[tuple[Domain, in
     return node, depth
 
 
-def _show(value: Any, limit: int = 200) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _structure_error(domain: Any, reason: str) -> ValidationError:
-    return ValidationError(f"Invalid domain {_show(domain)}: {reason}.", context={"reason": reason})
+    return ValidationError(f"Invalid domain {show(domain)}: {reason}.", context={"reason": reason})

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from tenantry.domain.limits import show
 from tenantry.domain.operators import COMPARISONS, HIERARCHY, LIKES, Operator
 from tenantry.domain.schema import FieldSchema, FieldType
 
@@ -83,14 +84,14 @@ def _scalar(field: FieldSchema, operator: Operator, value: Any) -> Any:
     if kind.is_relational:
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return value  # an id, or a name to search on the comodel
-        raise ValueProblem(f"expected a record id or a name, got {value!r}")
+        raise ValueProblem(f"expected a record id or a name, got {show(value)}")
     converter = _CONVERTERS.get(kind)
     if converter is None:
         raise ValueProblem(f"{kind.value} fields can only be compared with False")
     try:
         return converter(value, operator)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise ValueProblem(f"{value!r} is not a valid {kind.value} value") from exc
+        raise ValueProblem(f"{show(value)} is not a valid {kind.value} value") from exc
 
 
 def _to_int(value: Any, _op: Operator) -> int | float:
@@ -182,7 +183,7 @@ def _pattern_value(field: FieldSchema, operator: Operator, value: Any) -> str | 
         return value
     if isinstance(value, int | float | date) and not isinstance(value, bool):
         return like_text(value)
-    raise ValueProblem(f"operator {operator.value!r} needs a string, got {value!r}")
+    raise ValueProblem(f"operator {operator.value!r} needs a string, got {show(value)}")
 
 
 def _hierarchy_value(value: Any) -> tuple[int | str, ...]:
@@ -194,7 +195,7 @@ def _hierarchy_value(value: Any) -> tuple[int | str, ...]:
         if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
             out.append(item)
         else:
-            raise ValueProblem(f"expected record ids or names, got {item!r}")
+            raise ValueProblem(f"expected record ids or names, got {show(item)}")
     return tuple(out)
 
 

@@ -29,6 +29,7 @@ from tenantry.domain import (
     normalize,
     parse,
 )
+from tenantry.domain.limits import check as check_domain
 from tenantry.domain.schema import FieldSchema, ModelSchema
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api
@@ -102,8 +103,8 @@ class SearchMixin(Recordset):
         if not active and rules is None:
             return node
         memo = self.env.registry.memo
-        key = ("full", self._name, node, active, rules)
-        full = memo.get(key)
+        key = ("full", self._name, node, active, rules) if _memoizable(domain) else None
+        full = memo.get(key) if key is not None else None
         if full is None:
             parts = [node]
             if active:
@@ -111,17 +112,24 @@ class SearchMixin(Recordset):
             if rules is not None:
                 parts.append(rules)
             full = normalize(AND(parts), schema, self.env.registry.schema)
-            _remember(memo, key, full)
+            if key is not None:
+                _remember(memo, key, full)
         return full
 
     def _parsed(self, domain: Any) -> Domain:
         """``domain`` parsed and normalized, memoized per registry: both depend on the schema only."""
         registry = self.env.registry
-        try:
-            key: Any = ("domain", self._name, _domain_key(domain or ()))
-            hash(key)
-        except TypeError:
-            key = None
+        key: Any = None
+        if _memoizable(domain):  # also refuses a domain past the limits before a key is made
+            try:
+                key = ("domain", self._name, _domain_key(domain or ()))
+                hash(key)
+            except TypeError:
+                key = None
+        else:  # a long one is only kept for the rest of the call (a search parses it twice)
+            last = self.env._memo.get("long_domain")
+            if last is not None and last[0] is domain and last[1] == self._name:
+                return last[2]  # type: ignore[no-any-return]
         node = registry.memo.get(key) if key is not None else None
         if node is None:
             node = normalize(
@@ -129,6 +137,8 @@ class SearchMixin(Recordset):
             )
             if key is not None:
                 _remember(registry.memo, key, node)
+            else:
+                self.env._memo["long_domain"] = (domain, self._name, node)
         return node
 
     def _where(
@@ -156,7 +166,7 @@ class SearchMixin(Recordset):
             return None, sa.false()
         ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
-        if _has_subsearch(node):
+        if _has_subsearch(node) or not _memoizable(domain):
             return None, compile_domain(node, self._schema, registry.schema, ctx)
         # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
@@ -382,6 +392,16 @@ def _check_paging(offset: Any, limit: Any) -> None:
 def _mentions(domain: Any, field_name: str) -> bool:
     """Whether a leaf of ``domain`` names ``field_name``: then no implicit active filter."""
     return any(isinstance(item, list | tuple) and item and item[0] == field_name for item in domain or ())
+
+
+def _memoizable(domain: Any) -> bool:
+    """Whether what is derived from ``domain`` may be kept in the registry memo: not when
+    its lists are long, or clients sending thousands of different lists of 100 000 ids
+    would have them all kept. Raises ``ValidationError`` past the domain limits."""
+    return check_domain(domain or ()).values <= _MEMO_VALUES
+
+
+_MEMO_VALUES = 1000
 
 
 def _domain_key(value: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tenantry.domain import FALSE, TRUE, And, Leaf, Not, Operator, Or, parse
+from tenantry.domain.limits import MAX_DEPTH
 from tenantry.exceptions import ValidationError
 
 from ._models import COUNTRY, PARTNER, SCHEMA
@@ -199,7 +200,7 @@ def test_malformed_structure_raises_a_validation_error(domain: Any, reason: str)
 
 def test_deeply_nested_domains_are_refused() -> None:
     domain: list[Any] = ["!"] * 150 + [("name", "=", "a")]
-    with pytest.raises(ValidationError, match="nested more than 100 levels deep"):
+    with pytest.raises(ValidationError, match=f"nested more than {MAX_DEPTH} levels deep"):
         p(domain)
 
 

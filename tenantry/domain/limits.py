@@ -1,0 +1,142 @@
+"""How big a domain may be: checked on the raw list, before anything costly is done with it.
+
+Every stage after parsing walks the tree (normalize, compile, evaluate, the ORM's memo
+keys), SQLAlchemy and the database parse the SQL it becomes, and each costs time and
+memory in proportion to the domain. The limits below are far above what a client
+sends, and low enough that a domain at the limit runs on both back ends::
+
+    MAX_TERMS      terms and operators, sub-domains included: 1000
+    MAX_VALUES     values in the lists of a domain ('in', 'not in', 'child_of'...),
+                   all lists together: 200 000 (clients do send ('id', 'in', ids)
+                   with tens of thousands of ids)
+    MAX_DEPTH      nesting of '!', '&' and '|', where each relation followed (a step
+                   of a dotted path, an 'any' sub-domain, a search by name or in a
+                   hierarchy) counts as the sub-select it nests: 3 levels for a
+                   many2one, 4 for a one2many, 6 for a many2many. 28: SQLite's parser
+                   gives up not far above (with its default stack of 100 entries)
+    MAX_RELATIONS  relations followed along one branch, MAX_DEPTH // 3, checked before
+                   parsing (which recurses into 'any' sub-domains)
+    MAX_PATH       characters of a field path: 512
+
+:func:`check` reads only the shape of the domain (lengths, paths, operators), so
+refusing a 10 MB domain takes no longer than looking at its first terms. The parser
+calls it; the ORM calls it too, before it builds a memo key out of the domain.
+Going over a limit is a :class:`~tenantry.exceptions.ValidationError` naming it.
+"""
+
+from __future__ import annotations
+
+import reprlib
+from dataclasses import dataclass
+from typing import Any
+
+from tenantry.domain.schema import FieldType
+from tenantry.exceptions import ValidationError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_PATH",
+    "MAX_RELATIONS",
+    "MAX_TERMS",
+    "MAX_VALUES",
+    "DomainSize",
+    "check",
+    "relation_depth",
+    "show",
+]
+
+MAX_TERMS = 1000
+MAX_VALUES = 200_000
+MAX_DEPTH = 28
+_RELATION_DEPTH = {FieldType.MANY2ONE: 3, FieldType.ONE2MANY: 4, FieldType.MANY2MANY: 6}
+MAX_RELATIONS = MAX_DEPTH // min(_RELATION_DEPTH.values())
+MAX_PATH = 512
+
+_SUB_DOMAIN = frozenset({"any", "not any"})
+
+
+@dataclass(frozen=True, slots=True)
+class DomainSize:
+    """What :func:`check` counted: ``terms`` (and operators) and ``values`` in lists."""
+
+    terms: int
+    values: int
+
+
+def check(domain: Any) -> DomainSize:
+    """Refuse ``domain`` if it is beyond a limit; how big it is otherwise.
+
+    Only lists and tuples are looked at (anything else is the parser's to refuse).
+    The walk is iterative and stops at the first limit passed.
+    """
+    terms = values = 0
+    # (a list of terms, the relations followed to reach it)
+    pending: list[tuple[Any, int]] = [(domain, 0)]
+    while pending:
+        items, relations = pending.pop()
+        if not isinstance(items, list | tuple):
+            continue
+        terms += len(items)
+        if terms > MAX_TERMS:
+            raise _too_big(domain, f"more than {MAX_TERMS} terms and operators", "terms", MAX_TERMS)
+        for item in items:
+            if not isinstance(item, list | tuple) or len(item) != 3:
+                continue
+            path, operator, value = item
+            depth = relations
+            if isinstance(path, str):
+                if len(path) > MAX_PATH:
+                    raise _too_big(
+                        domain, f"a field path longer than {MAX_PATH} characters", "path", MAX_PATH
+                    )
+                depth += path.count(".")
+            if isinstance(operator, str) and operator in _SUB_DOMAIN and isinstance(value, list | tuple):
+                depth += 1
+                pending.append((value, depth))
+            elif isinstance(value, list | tuple | set | frozenset):
+                values += len(value)
+                if values > MAX_VALUES:
+                    raise _too_big(
+                        domain, f"more than {MAX_VALUES} values in its lists", "values", MAX_VALUES
+                    )
+            if depth > MAX_RELATIONS:
+                raise _too_big(
+                    domain,
+                    f"more than {MAX_RELATIONS} relations followed (by dotted paths and 'any')",
+                    "relations",
+                    MAX_RELATIONS,
+                )
+    return DomainSize(terms, values)
+
+
+def relation_depth(kind: FieldType) -> int:
+    """The nesting a relation of this type adds when followed (0: not a relation)."""
+    return _RELATION_DEPTH.get(kind, 0)
+
+
+def show(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` for a message, at most ``limit`` characters, in time bounded by
+    ``limit`` too: a domain of a million values is not written out to be cut."""
+    text = _SHOW.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Repr(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 8
+        self.maxtuple = self.maxlist = self.maxset = self.maxfrozenset = self.maxdict = 40
+        self.maxstring = self.maxother = self.maxlong = 200
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x) if len(x) <= self.maxstring else repr(x[: self.maxstring]) + "..."
+
+
+_SHOW = _Repr()
+
+
+def _too_big(domain: Any, reason: str, limit: str, value: int) -> ValidationError:
+    return ValidationError(
+        f"Invalid domain {show(domain)}: {reason}.",
+        context={"reason": reason, "limit": limit, "max": value},
+    )
