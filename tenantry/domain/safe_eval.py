@@ -19,6 +19,7 @@ capped so an expression cannot exhaust memory or time. ``eval`` is never used.
 from __future__ import annotations
 
 import ast
+import itertools
 import operator
 import time as _time
 from collections.abc import Callable, Mapping
@@ -35,7 +36,9 @@ MAX_DEPTH = 100
 MAX_SIZE = 10_000
 """Largest string, bytes, list or tuple an operator may build."""
 MAX_BUDGET = 1_000_000
-"""Total size all operators of one evaluation may build."""
+"""Total size of all the values one evaluation builds. A value's size counts every
+element it holds, nested containers and repetitions included: ``[[1] * 100] * 100``
+is 10 101 (what a consumer walking it sees), not the 100 references of its outer list."""
 MAX_INT_BITS = 4_096
 """Largest integer an operator may build, in bits."""
 
@@ -180,6 +183,8 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
 }
 _CONSTANTS = (str, bytes, int, float, complex, bool, type(None))
 _SEQUENCES = (str, bytes, list, tuple)
+_CONTAINERS = (str, bytes, list, tuple, set, frozenset, dict)
+_TOO_MUCH = f"expression builds too much data (more than {MAX_BUDGET} elements in all)"
 _SUBSCRIPTABLE = (str, bytes, list, tuple, dict, range)
 _FAILURES = (
     TypeError,
@@ -193,13 +198,15 @@ _FAILURES = (
 
 
 class _Interpreter:
-    __slots__ = ("_budget", "_names", "_read_records", "_text")
+    __slots__ = ("_budget", "_names", "_read_records", "_sizes", "_text")
 
     def __init__(self, text: str, names: Mapping[str, Any]) -> None:
         self._text = text
         self._names = names
         self._budget = MAX_BUDGET
         self._read_records = False
+        # The size of each container met, by id (with the container: its id stays its own).
+        self._sizes: dict[int, tuple[Any, int]] = {}
 
     def eval(self, node: ast.expr) -> Any:
         try:
@@ -228,18 +235,19 @@ class _Interpreter:
         return node.value
 
     def _list(self, node: ast.List) -> list[Any]:
-        return [self._eval(item) for item in node.elts]
+        return self._sized([self._eval(item) for item in node.elts])  # type: ignore[no-any-return]
 
     def _tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
-        return tuple(self._eval(item) for item in node.elts)
+        return self._sized(tuple(self._eval(item) for item in node.elts))  # type: ignore[no-any-return]
 
     def _set(self, node: ast.Set) -> set[Any]:
-        return {self._eval(item) for item in node.elts}
+        return self._sized({self._eval(item) for item in node.elts})  # type: ignore[no-any-return]
 
     def _dict(self, node: ast.Dict) -> dict[Any, Any]:
         if any(key is None for key in node.keys):
             raise _Refused("'**' in a dict display is not allowed")
-        return {self._eval(k): self._eval(v) for k, v in zip(node.keys, node.values, strict=True)}  # type: ignore[arg-type]
+        items = zip(node.keys, node.values, strict=True)
+        return self._sized({self._eval(k): self._eval(v) for k, v in items})  # type: ignore[arg-type, no-any-return]
 
     def _name(self, node: ast.Name) -> Any:
         if node.id.startswith("_"):
@@ -257,7 +265,24 @@ class _Interpreter:
         left, right = self._eval(node.left), self._eval(node.right)
         kind = type(node.op)
         _check_binary(kind, left, right)
-        return self._sized(_BINARY[kind](left, right))
+        size = self._growth(kind, left, right)
+        if size > self._budget:
+            raise _Refused(_TOO_MUCH)
+        value = _BINARY[kind](left, right)
+        if size:  # known without walking the repetitions
+            self._sizes[id(value)] = (value, size)
+        return self._sized(value)
+
+    def _growth(self, kind: type[ast.operator], left: Any, right: Any) -> int:
+        """The size of a repetition or concatenation of lists or tuples (elements nested
+        inside included), before it is built; 0 for other operations."""
+        if kind is ast.Mult:
+            for container, count in ((left, right), (right, left)):
+                if isinstance(container, list | tuple) and isinstance(count, int):
+                    return 1 + max(count, 0) * (self._size(container) - 1)
+        elif kind is ast.Add and isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            return self._size(left) + self._size(right) - 1
+        return 0
 
     def _bool(self, node: ast.BoolOp) -> Any:
         value: Any = None
@@ -332,16 +357,35 @@ class _Interpreter:
         return self._sized(target(*args, **kwargs))
 
     def _sized(self, value: Any) -> Any:
-        """``value``, if it is within the size caps; counts it against the budget."""
+        """``value``, if it is within the size caps; counts its size against the budget."""
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise _Refused(f"integer larger than {MAX_INT_BITS} bits")
-        if isinstance(value, _SEQUENCES):
-            if len(value) > MAX_SIZE:
-                raise _Refused(f"value longer than {MAX_SIZE}")
-            self._budget -= len(value)
+        if isinstance(value, _SEQUENCES) and len(value) > MAX_SIZE:
+            raise _Refused(f"value longer than {MAX_SIZE}")
+        if isinstance(value, _CONTAINERS):
+            self._budget -= self._size(value)
             if self._budget < 0:
-                raise _Refused("expression builds too much data")
+                raise _Refused(_TOO_MUCH)
         return value
+
+    def _size(self, value: Any) -> int:
+        """How many elements ``value`` holds, nested ones and repetitions included (a
+        string counts its characters). Sizes of containers are remembered, so a list
+        repeated inside another is walked once; the walk stops past the budget."""
+        if isinstance(value, str | bytes):
+            return max(len(value), 1)
+        if not isinstance(value, list | tuple | set | frozenset | dict):
+            return 1
+        known = self._sizes.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        size = 1
+        for item in itertools.chain.from_iterable(value.items()) if isinstance(value, dict) else value:
+            size += self._size(item)
+            if size > MAX_BUDGET:
+                break
+        self._sizes[id(value)] = (value, size)
+        return size
 
 
 def _check_binary(kind: type[ast.operator], left: Any, right: Any) -> None:

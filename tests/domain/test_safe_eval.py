@@ -191,3 +191,59 @@ def test_runtime_errors_become_validation_errors() -> None:
 def test_non_text_is_refused() -> None:
     with pytest.raises(ValidationError):
         safe_eval(b"1", {})  # type: ignore[arg-type]
+
+
+# What an expression builds is counted whole: nested containers and repetitions included.
+HUGE_LITERALS = [
+    pytest.param("[[1] * 10000] * 10000", id="repeated-nested-list"),
+    pytest.param("[[[1] * 100] * 100] * 100", id="three-levels-of-repetition"),
+    pytest.param("(('x' * 10000,) * 10000,)", id="repeated-strings-in-a-tuple"),
+    pytest.param("['x' * 10000] * 101", id="repeated-long-string"),
+    pytest.param("+".join(["[[1] * 9000]"] * 50), id="concatenation-chain"),
+    pytest.param("[('id', 'in', [1] * 10000)] * 101", id="repeated-domain-term"),
+    pytest.param("{1: [[1] * 10000] * 10000}", id="in-a-dict"),
+    pytest.param("{(('a',) * 10000,) * 10000}", id="in-a-set"),
+    pytest.param("[ids] * 10000", id="a-name-repeated"),
+    pytest.param("[ids, ids, ids] * 400", id="a-name-in-a-repeated-list"),
+]
+
+
+@pytest.mark.parametrize("text", HUGE_LITERALS)
+def test_what_an_expression_builds_is_counted_whole_and_refused_fast(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match="builds too much data"):
+        safe_eval(text, {"ids": list(range(1000))})
+    assert time.perf_counter() - started < 0.1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{x: [1] * 10000 for x in [1, 2]}",
+        "{x for x in [1]}",
+        "[[1] * 10000 for x in [1, 2]]",
+        "list([1] * 10000 for x in [1, 2])",
+    ],
+    ids=["dict-comprehension", "set-comprehension", "list-comprehension", "generator"],
+)
+def test_comprehensions_are_not_in_the_language(text: str) -> None:
+    with pytest.raises(ValidationError, match="expressions are not allowed"):
+        safe_eval(text, {"list": safe_function(list)})
+
+
+def test_a_literal_within_the_budget_is_built() -> None:
+    value = safe_eval("[[1] * 100] * 100 + [('x' * 10,) * 100]", {})
+    assert len(value) == 101 and len(value[0]) == 100 and len(value[-1]) == 100
+
+
+def test_saving_a_rule_with_a_huge_literal_is_refused_fast(env: Any) -> None:
+    started = time.perf_counter()
+    with pytest.raises(ValidationError):
+        env["ir.rule"].create(
+            {
+                "name": "huge",
+                "model_id": env["ir.model"]._get_id("res.partner"),
+                "domain_force": "[[1] * 10000] * 10000",
+            }
+        )
+    assert time.perf_counter() - started < 1
