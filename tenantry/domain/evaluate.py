@@ -29,7 +29,7 @@ from tenantry.domain.schema import (
     Reader,
     Schema,
 )
-from tenantry.domain.values import like_pattern, like_regex, like_text, split_empty
+from tenantry.domain.values import like_match, like_pattern, like_text, split_empty
 from tenantry.exceptions import ValidationError
 
 Ids = set[int]
@@ -148,14 +148,13 @@ class _Evaluator:
 
     def _like(self, field: FieldSchema, model: ModelSchema, ids: Ids, leaf: Leaf) -> Ids:
         ignore_case = leaf.operator in (Operator.ILIKE, Operator.NOT_ILIKE, Operator.EQ_ILIKE)
-        regex = like_regex(like_pattern(leaf.operator, leaf.value), ignore_case)
+        pattern = like_pattern(leaf.operator, leaf.value)
         positive = not leaf.operator.is_negative
 
         def test(value: Any) -> bool:
             if value is None:
                 return not positive  # NULL never contains the text; not like keeps it
-            text = like_text(value)
-            return (regex.fullmatch(text.lower() if ignore_case else text) is not None) == positive
+            return like_match(pattern, like_text(value), ignore_case) == positive
 
         return self._filter(field, model, ids, test)
 

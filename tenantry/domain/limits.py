@@ -17,6 +17,9 @@ sends, and low enough that a domain at the limit runs on both back ends::
     MAX_RELATIONS  relations followed along one branch, MAX_DEPTH // 3, checked before
                    parsing (which recurses into 'any' sub-domains)
     MAX_PATH       characters of a field path: 512
+    MAX_PATTERN    characters of a 'like' value: 10 000 (SQLite refuses patterns
+                   of more than 50 000 bytes; matching costs the text's length
+                   times the pattern's)
 
 :func:`check` reads only the shape of the domain (lengths, paths, operators), so
 refusing a 10 MB domain takes no longer than looking at its first terms. The parser
@@ -36,6 +39,7 @@ from tenantry.exceptions import ValidationError
 __all__ = [
     "MAX_DEPTH",
     "MAX_PATH",
+    "MAX_PATTERN",
     "MAX_RELATIONS",
     "MAX_TERMS",
     "MAX_VALUES",
@@ -51,8 +55,10 @@ MAX_DEPTH = 28
 _RELATION_DEPTH = {FieldType.MANY2ONE: 3, FieldType.ONE2MANY: 4, FieldType.MANY2MANY: 6}
 MAX_RELATIONS = MAX_DEPTH // min(_RELATION_DEPTH.values())
 MAX_PATH = 512
+MAX_PATTERN = 10_000
 
 _SUB_DOMAIN = frozenset({"any", "not any"})
+_LIKES = frozenset({"like", "not like", "ilike", "not ilike", "=like", "=ilike"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,11 @@ def check(domain: Any) -> DomainSize:
             if isinstance(operator, str) and operator in _SUB_DOMAIN and isinstance(value, list | tuple):
                 depth += 1
                 pending.append((value, depth))
+            elif isinstance(value, str):
+                if len(value) > MAX_PATTERN and isinstance(operator, str) and operator.lower() in _LIKES:
+                    raise _too_big(
+                        domain, f"a pattern longer than {MAX_PATTERN} characters", "pattern", MAX_PATTERN
+                    )
             elif isinstance(value, list | tuple | set | frozenset):
                 values += len(value)
                 if values > MAX_VALUES:

@@ -13,6 +13,7 @@ from tenantry.domain import CompileContext, compile_domain, evaluate, normalize,
 from tenantry.domain.limits import (
     MAX_DEPTH,
     MAX_PATH,
+    MAX_PATTERN,
     MAX_RELATIONS,
     MAX_TERMS,
     MAX_VALUES,
@@ -94,6 +95,10 @@ TOO_BIG = [
         id="paths-inside-any",
     ),
     pytest.param([("a" * (MAX_PATH + 1), "=", 1)], "path", MAX_PATH, id="path-characters"),
+    pytest.param([("name", "ilike", "a" * (MAX_PATTERN + 1))], "pattern", MAX_PATTERN, id="like-pattern"),
+    pytest.param(
+        [("name", "=LIKE", "%" * (MAX_PATTERN + 1))], "pattern", MAX_PATTERN, id="like-spelled-upper"
+    ),
 ]
 
 
@@ -139,7 +144,8 @@ def test_a_domain_nested_too_deep_is_refused(domain: list[Any]) -> None:
         pytest.param([*alternating(MAX_DEPTH - M2O * 2)[:-1], (path(2), "=", "a")], id="depth-with-path"),
         pytest.param([(path(MAX_RELATIONS), "=", "a")], id="path"),
         pytest.param(nested_any(MAX_RELATIONS), id="nested-any"),
-        pytest.param([("name", "=", "a" * 10_000)], id="long-value"),
+        pytest.param([("name", "=", "a" * 100_000)], id="long-value"),
+        pytest.param([("name", "not ilike", "a" * MAX_PATTERN)], id="long-pattern"),
     ],
 )
 def test_a_domain_at_the_limits_is_parsed(domain: list[Any]) -> None:
@@ -281,3 +287,22 @@ def test_the_evaluator_takes_domains_at_the_limits() -> None:
     ids = [row["id"] for row in data.partners]
     for domain in (alternating(MAX_DEPTH), nested_any(MAX_RELATIONS), [(path(MAX_RELATIONS), "=", "a")]):
         evaluate(p(domain), PARTNER, SCHEMA, ids, reader, CTX)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("%a" * 20 + "%b", "a" * 100),
+        ("%a_" * 20 + "%b", "a" * 100),
+        ("%" + "_" * 50 + "%b", "a" * 10_000),
+        ("%" + "a_" * 4000 + "b%", "a" * 20_000),
+    ],
+    ids=["percents", "percents-and-underscores", "underscores", "long-piece"],
+)
+def test_the_evaluator_matches_like_without_backtracking(pattern: str, text: str) -> None:
+    data = sample_data()
+    data.partners[0]["name"] = text
+    node = p([("name", "=like", pattern)])
+    started = time.perf_counter()
+    assert python_ids(data, node, PARTNER, CTX) == set()
+    assert time.perf_counter() - started < 1
