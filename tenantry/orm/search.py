@@ -103,7 +103,7 @@ class SearchMixin(Recordset):
         if not active and rules is None:
             return node
         memo = self.env.registry.memo
-        key = ("full", self._name, node, active, rules) if _memoizable(domain) else None
+        key = ("full", self._name, node, active, rules) if self._memoizable(domain) else None
         full = memo.get(key) if key is not None else None
         if full is None:
             parts = [node]
@@ -116,11 +116,24 @@ class SearchMixin(Recordset):
                 _remember(memo, key, full)
         return full
 
+    def _memoizable(self, domain: Any) -> bool:
+        """Whether what is derived from ``domain`` may be kept in the registry memo: not when
+        its lists are long, or clients sending thousands of different lists of 100 000 ids
+        would have them all kept. Raises ``ValidationError`` past the domain limits. The
+        answer for the last domain is kept: one search asks several times."""
+        size = len(domain) if isinstance(domain, list | tuple) else 0
+        last = self.env._memo.get("memoizable")
+        if last is not None and last[0] is domain and last[1] == size:
+            return last[2]  # type: ignore[no-any-return]
+        memoizable = check_domain(domain or ()).values <= _MEMO_VALUES
+        self.env._memo["memoizable"] = (domain, size, memoizable)
+        return memoizable
+
     def _parsed(self, domain: Any) -> Domain:
         """``domain`` parsed and normalized, memoized per registry: both depend on the schema only."""
         registry = self.env.registry
         key: Any = None
-        if _memoizable(domain):  # also refuses a domain past the limits before a key is made
+        if self._memoizable(domain):  # also refuses a domain past the limits before a key is made
             try:
                 key = ("domain", self._name, _domain_key(domain or ()))
                 hash(key)
@@ -166,7 +179,7 @@ class SearchMixin(Recordset):
             return None, sa.false()
         ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
-        if _has_subsearch(node) or not _memoizable(domain):
+        if _has_subsearch(node) or not self._memoizable(domain):
             return None, compile_domain(node, self._schema, registry.schema, ctx)
         # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
@@ -392,13 +405,6 @@ def _check_paging(offset: Any, limit: Any) -> None:
 def _mentions(domain: Any, field_name: str) -> bool:
     """Whether a leaf of ``domain`` names ``field_name``: then no implicit active filter."""
     return any(isinstance(item, list | tuple) and item and item[0] == field_name for item in domain or ())
-
-
-def _memoizable(domain: Any) -> bool:
-    """Whether what is derived from ``domain`` may be kept in the registry memo: not when
-    its lists are long, or clients sending thousands of different lists of 100 000 ids
-    would have them all kept. Raises ``ValidationError`` past the domain limits."""
-    return check_domain(domain or ()).values <= _MEMO_VALUES
 
 
 _MEMO_VALUES = 1000
