@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import sqlalchemy as sa
 
@@ -91,11 +91,16 @@ class SearchMixin(Recordset):
         return ctx
 
     def _domain_node(
-        self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
+        self,
+        domain: Any,
+        operation: Operation = Operation.READ,
+        active_test: bool | None = None,
+        parsed: _Parsed | None = None,
     ) -> Domain:
-        """The full domain of a search: caller's domain AND active AND record rules."""
+        """The full domain of a search: caller's domain AND active AND record rules
+        (``parsed``: the caller's domain as :meth:`_parsed` gave it, if already asked)."""
         schema = self._schema
-        node = self._parsed(domain)
+        node, memoizable = parsed or self._parsed(domain)
         if active_test is None:
             active_test = bool(self.env.context.get("active_test", True))
         active = bool(active_test and schema.active_name and not _mentions(domain, schema.active_name))
@@ -103,12 +108,12 @@ class SearchMixin(Recordset):
         if not active and rules is None:
             return node
         memo = self.env.registry.memo
-        key = ("full", self._name, node, active, rules) if self._memoizable(domain) else None
+        key = ("full", self._name, node, active, rules) if memoizable else None
         full = memo.get(key) if key is not None else None
         if full is None:
             parts = [node]
             if active:
-                parts.append(self._parsed(((schema.active_name, "=", True),)))
+                parts.append(self._parsed(((schema.active_name, "=", True),)).node)
             if rules is not None:
                 parts.append(rules)
             full = normalize(AND(parts), schema, self.env.registry.schema)
@@ -116,33 +121,22 @@ class SearchMixin(Recordset):
                 _remember(memo, key, full)
         return full
 
-    def _memoizable(self, domain: Any) -> bool:
-        """Whether what is derived from ``domain`` may be kept in the registry memo: not when
-        its lists are long, or clients sending thousands of different lists of 100 000 ids
-        would have them all kept. Raises ``ValidationError`` past the domain limits. The
-        answer for the last domain is kept: one search asks several times."""
-        size = len(domain) if isinstance(domain, list | tuple) else 0
-        last = self.env._memo.get("memoizable")
-        if last is not None and last[0] is domain and last[1] == size:
-            return last[2]  # type: ignore[no-any-return]
-        memoizable = check_domain(domain or ()).values <= _MEMO_VALUES
-        self.env._memo["memoizable"] = (domain, size, memoizable)
-        return memoizable
+    def _parsed(self, domain: Any) -> _Parsed:
+        """``domain`` parsed and normalized, memoized per registry: both depend on the schema only.
 
-    def _parsed(self, domain: Any) -> Domain:
-        """``domain`` parsed and normalized, memoized per registry: both depend on the schema only."""
+        Not when its lists are long (``memoizable`` is then False, for what is derived from
+        it too): clients sending thousands of different lists of 100 000 ids would have
+        them all kept. A domain past the limits is refused before a memo key is made of it.
+        """
         registry = self.env.registry
         key: Any = None
-        if self._memoizable(domain):  # also refuses a domain past the limits before a key is made
+        memoizable = check_domain(domain or ()).values <= _MEMO_VALUES
+        if memoizable:
             try:
                 key = ("domain", self._name, _domain_key(domain or ()))
                 hash(key)
             except TypeError:
                 key = None
-        else:  # a long one is only kept for the rest of the call (a search parses it twice)
-            last = self.env._memo.get("long_domain")
-            if last is not None and last[0] is domain and last[1] == self._name:
-                return last[2]  # type: ignore[no-any-return]
         node = registry.memo.get(key) if key is not None else None
         if node is None:
             node = normalize(
@@ -150,9 +144,7 @@ class SearchMixin(Recordset):
             )
             if key is not None:
                 _remember(registry.memo, key, node)
-            else:
-                self.env._memo["long_domain"] = (domain, self._name, node)
-        return node
+        return _Parsed(node, memoizable)
 
     def _where(
         self, domain: Any, operation: Operation = Operation.READ, active_test: bool | None = None
@@ -170,16 +162,17 @@ class SearchMixin(Recordset):
     ) -> tuple[Any, ColumnElement[bool] | None]:
         """``_where``, with a memo key that identifies the clause (None when it is compiled
         anew: sub-searches carry the comodels' rules for this user)."""
+        parsed = self._parsed(domain)
         if not self.env.su:
-            self._check_domain_fields(self._parsed(domain), self._schema)
-        node = self._domain_node(domain, operation, active_test)
+            self._check_domain_fields(parsed.node, self._schema)
+        node = self._domain_node(domain, operation, active_test, parsed)
         if node == TRUE:
             return ("where", self._name, TRUE), None
         if node == FALSE:
             return None, sa.false()
         ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
-        if _has_subsearch(node) or not self._memoizable(domain):
+        if _has_subsearch(node) or not parsed.memoizable:
             return None, compile_domain(node, self._schema, registry.schema, ctx)
         # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
@@ -408,6 +401,12 @@ def _mentions(domain: Any, field_name: str) -> bool:
 
 
 _MEMO_VALUES = 1000
+"""Domains whose lists hold more values are not kept in the registry memo."""
+
+
+class _Parsed(NamedTuple):
+    node: Domain
+    memoizable: bool
 
 
 def _domain_key(value: Any) -> Any:
