@@ -304,6 +304,21 @@ def reflect_models(env: Environment, module: str) -> None:
                 for (model, field_name), record in zip(names, created, strict=True)
             ]
         )  # fmt: skip
+    _forget_dropped_fields(env, module)
+
+
+def _forget_dropped_fields(env: Environment, module: str) -> None:
+    """Delete the ``ir.model.fields`` rows (and external ids) of fields ``module`` no longer
+    declares: an upgrade removed them (e.g. ``res.users.password_hash``, now a column only)."""
+    registry = env.registry
+    rows = env["ir.model.fields"].search([("modules", "=", module)])
+    gone = rows.filtered(lambda r: r.model in registry.models and r.name not in registry[r.model]._fields)
+    if not gone:
+        return
+    xmlids = [f"field_{row.model.replace('.', '_')}__{row.name}" for row in gone]
+    data = env["ir.model.data"]
+    data.search([("module", "=", module), ("model", "=", "ir.model.fields"), ("name", "in", xmlids)]).unlink()
+    gone.unlink()
 
 
 def _remove_obsolete(env: Environment, module: str, loaded: set[tuple[str, str]]) -> None:

@@ -13,7 +13,7 @@
 
 Every check counts toward one limiter: failures per ``(db, login, client address)``;
 after ``MAX_FAILURES`` within ``FAILURE_WINDOW`` seconds further attempts are refused
-until the window has passed, *whatever the password*. A check by uid counts under
+until the oldest failure leaves the window, *whatever the password*. A check by uid counts under
 that user's login (an unknown uid under a key of its own), so ``execute_kw`` and
 ``common.authenticate`` feed the same counter. Model code learns the caller's
 address from the transaction (:func:`bind_caller`, set by the RPC and web layers).
@@ -159,15 +159,18 @@ def _secret(password: object) -> str | None:
 
 @contextmanager
 def _counted(state: _AuthState, key: Key) -> Iterator[None]:
-    """Refuse while ``key`` is locked out; an ``AccessDenied`` out of the block is a failure."""
+    """Refuse while ``key`` is locked out; an ``AccessDenied`` out of the block is a failure.
+
+    A success does not clear the count (nor does Odoo's): failures only expire. Else
+    any call that passes its own check (with an API key, say) would reset the count of
+    the guesses made through it, such as ``change_password``'s old password.
+    """
     _assert_can_try(state, key)
     try:
         yield
     except AccessDenied:
         _record_failure(state, key)
         raise
-    with state.lock:
-        state.failures.pop(key, None)
 
 
 @contextmanager
@@ -175,7 +178,7 @@ def attempt(instance: Instance, db: str, who: str, client_ip: str | None) -> Ite
     """Count the credential check the block makes, as a login of ``who`` on ``db`` would.
 
     Refused with ``AccessDenied`` while the key is locked out; an ``AccessDenied`` raised
-    by the block is a failure, a normal end a success.
+    by the block is a failure.
     """
     with _counted(_state(instance), (db, who, client_ip)):
         yield
@@ -285,8 +288,8 @@ def check_credentials_in(
         with state.lock:
             cached = state.checked.get((db, user_id, secret))
         if cached is not None and cached.expiry > clock() and cached.version == version:
-            with _counted(state, (db, cached.login, client_ip)):
-                return
+            _assert_can_try(state, (db, cached.login, client_ip))  # locked out: even the right one
+            return
     user = env(su=True)["res.users"].with_context(active_test=False).browse(user_id).exists()
     login = str(user.login) if user else None
     with _counted(state, (db, login if login is not None else user_id, client_ip)):

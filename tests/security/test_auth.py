@@ -159,3 +159,82 @@ def test_users_cannot_revoke_others_keys(instance: Instance, db: str) -> None:
     demo = uid_of(instance, db, "demo")
     with instance.env(db, demo) as env, pytest.raises(AccessError):
         env["res.users.apikeys"].browse(key_id).revoke()
+
+
+@pytest.mark.parametrize(
+    "password",
+    [None, False, True, 0, 1.5, "", [], ["demo"], {}, {"demo": "demo"}, b"demo", "\ud800", "demo\ud800"],
+)
+def test_anything_but_a_password_string_is_access_denied(
+    instance: Instance, db: str, password: object
+) -> None:
+    uid = uid_of(instance, db, "demo")
+    with pytest.raises(AccessDenied):
+        auth.authenticate(instance, db, "demo", password)
+    with pytest.raises(AccessDenied):
+        auth.check_credentials(instance, db, uid, password)
+
+
+@pytest.mark.parametrize(
+    "uid", [None, False, True, 0, -1, 2.0, "", "x", " 2", "2 ", "+2", "\u0662", [2], {"id": 2}, 2**31, 10**30]
+)
+def test_anything_but_a_user_id_is_access_denied(instance: Instance, db: str, uid: object) -> None:
+    with pytest.raises(AccessDenied):
+        auth.check_credentials(instance, db, uid, "admin")
+
+
+@pytest.mark.parametrize("login", [None, False, 0, "", [], {}, ["demo"], "demo\x00", "\ud800"])
+def test_anything_but_a_login_string_is_access_denied(instance: Instance, db: str, login: object) -> None:
+    with pytest.raises(AccessDenied):
+        auth.authenticate(instance, db, login, "demo")
+
+
+def test_a_success_does_not_clear_the_failures(instance: Instance, db: str, clock: list[float]) -> None:
+    """Else a call passing its own check (an API key) would reset the count of its guesses."""
+    uid = uid_of(instance, db, "demo")
+    for _ in range(auth.MAX_FAILURES - 1):
+        with pytest.raises(AccessDenied, match="Access Denied"):
+            auth.check_credentials(instance, db, uid, "wrong", client_ip="10.0.0.1")
+    assert auth.authenticate(instance, db, "demo", "demo", client_ip="10.0.0.1") == uid
+    with pytest.raises(AccessDenied, match="Access Denied"):
+        auth.authenticate(instance, db, "demo", "wrong", client_ip="10.0.0.1")
+    with pytest.raises(AccessDenied, match="Too many login failures"):
+        auth.check_credentials(instance, db, uid, "demo", client_ip="10.0.0.1")
+    clock[0] += auth.FAILURE_WINDOW + 1
+    auth.check_credentials(instance, db, uid, "demo", client_ip="10.0.0.1")
+
+
+def test_a_cached_check_is_refused_while_locked_out(instance: Instance, db: str, clock: list[float]) -> None:
+    uid = uid_of(instance, db, "demo")
+    auth.check_credentials(instance, db, uid, "demo", client_ip="10.0.0.1")  # cached from now on
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(AccessDenied):
+            auth.authenticate(instance, db, "demo", "wrong", client_ip="10.0.0.1")
+    with pytest.raises(AccessDenied, match="Too many login failures"):
+        auth.check_credentials(instance, db, uid, "demo", client_ip="10.0.0.1")
+    auth.check_credentials(instance, db, uid, "demo", client_ip="10.0.0.2")  # another address
+
+
+def test_change_password_outside_a_request_is_limited_too(instance: Instance, db: str) -> None:
+    """Model code run from a shell or a script counts under no address, but counts."""
+    uid = uid_of(instance, db, "demo")
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(AccessDenied, match="Access Denied"), instance.env(db, uid) as env:
+            env["res.users"].change_password("wrong", "n3w")
+    with pytest.raises(AccessDenied, match="Too many login failures"), instance.env(db, uid) as env:
+        env["res.users"].change_password("demo", "n3w")
+    with instance.env(db) as env:
+        assert passwords.verify_password(env["res.users"].browse(uid)._password_hash(), "demo")
+
+
+def test_stale_failure_counters_are_swept(
+    instance: Instance, db: str, clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "_PRUNE_ABOVE", 3)
+    for n in range(4):
+        with pytest.raises(AccessDenied):
+            auth.authenticate(instance, db, f"nobody-{n}", "x")
+    clock[0] += auth.FAILURE_WINDOW + 1
+    with pytest.raises(AccessDenied):
+        auth.authenticate(instance, db, "nobody-new", "x")
+    assert [key[1] for key in auth._state(instance).failures] == ["nobody-new"]
