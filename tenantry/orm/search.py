@@ -29,6 +29,7 @@ from tenantry.domain import (
     normalize,
     parse,
 )
+from tenantry.domain.limits import MAX_RELATIONS
 from tenantry.domain.limits import check as check_domain
 from tenantry.domain.schema import FieldSchema, ModelSchema
 from tenantry.exceptions import ValidationError
@@ -409,13 +410,24 @@ class _Parsed(NamedTuple):
     memoizable: bool
 
 
-def _domain_key(value: Any) -> Any:
-    """A hashable key for a domain that tells ``1``, ``True`` and ``1.0`` apart."""
+def _domain_key(value: Any, depth: int = 0) -> Any:
+    """A hashable key for a domain that tells ``1``, ``True`` and ``1.0`` apart.
+
+    ``TypeError`` (not memoized) for sets and dicts, and for lists nested deeper than
+    any valid domain (a value nested 100 000 levels deep would exhaust the stack
+    here before the parser could refuse it).
+    """
     if isinstance(value, list | tuple):
-        return tuple(_domain_key(item) for item in value)
+        if depth > _KEY_DEPTH:
+            raise TypeError("not memoized")
+        return tuple(_domain_key(item, depth + 1) for item in value)
     if isinstance(value, set | frozenset | dict):
         raise TypeError("not memoized")
     return (type(value), value)
+
+
+# A domain, a term and a value list per level of 'any': valid domains stay well within.
+_KEY_DEPTH = 3 * (MAX_RELATIONS + 2)
 
 
 _MEMO_LIMIT = 4096

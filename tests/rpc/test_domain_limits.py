@@ -138,3 +138,20 @@ def test_long_domains_are_not_kept_in_the_registry_memo(
     for start in range(0, 50 * 2000, 2000):  # 50 different long lists
         admin("res.partner", "search", [("id", "in", list(range(start, start + 2000)))])
     assert len(registry.memo) - before < 10
+
+
+@pytest.mark.parametrize("method", ["search", "search_count", "filtered_domain"])
+def test_a_value_nested_deeper_than_any_domain_is_refused_without_recursion_error(
+    env: Any, method: str
+) -> None:
+    # Over the wire nesting stops at 100 levels; Python callers may pass anything.
+    deep: Any = 1
+    for _ in range(100_000):
+        deep = [deep]
+    partners = env["res.partner"].search([])
+    for domain in ([("name", "=", deep)], [("id", "in", [deep])], [deep]):
+        with pytest.raises(ValidationError):
+            if method == "filtered_domain":
+                partners.filtered_domain(domain)
+            else:
+                getattr(env["res.partner"], method)(domain)
