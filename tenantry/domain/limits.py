@@ -30,6 +30,7 @@ Going over a limit is a :class:`~tenantry.exceptions.ValidationError` naming it.
 from __future__ import annotations
 
 import reprlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ __all__ = [
     "MAX_VALUES",
     "DomainSize",
     "check",
+    "id_batches",
     "relation_depth",
     "show",
 ]
@@ -151,3 +153,12 @@ def _too_big(domain: Any, reason: str, limit: str, value: int) -> ValidationErro
         f"Invalid domain {show(domain)}: {reason}.",
         context={"reason": reason, "limit": limit, "max": value},
     )
+
+
+def id_batches(ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in lists small enough for ``('id', 'in', batch)``: internal searches over
+    many records (a rule check before a large write, recomputations) stay within
+    :data:`MAX_VALUES`, which is a limit on what clients send, not on what the ORM does."""
+    step = max(MAX_VALUES // 2, 1)
+    for start in range(0, len(ids), step):
+        yield list(ids[start : start + step])

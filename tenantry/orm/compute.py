@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tenantry.domain.limits import id_batches
 from tenantry.orm import fields as F
 from tenantry.orm.read import ReadMixin
 
@@ -142,7 +143,9 @@ class ComputeMixin(ReadMixin):
                 if not trigger.path:
                     ids = set(self._ids) if trigger.target_model == self._name else set()
                 else:
-                    ids = set(env[trigger.target_model]._search([(trigger.path, "in", list(self._ids))])._ids)
+                    ids = set()
+                    for batch in id_batches(self._ids):
+                        ids.update(env[trigger.target_model]._search([(trigger.path, "in", batch)])._ids)
                 found.setdefault(key, set()).update(ids)
         return found
 

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 
+from tenantry.domain.limits import id_batches
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.orm import api
@@ -66,11 +67,14 @@ class WriteMixin(CompanyMixin, X2ManyMixin):
 
     def _allowed_ids(self, ids: list[int], operation: Operation) -> set[int]:
         """Which of ``ids`` the record rules of ``operation`` let through (archived included)."""
-        stmt = sa.select(self._table_obj.c.id)
-        where = self._where([("id", "in", ids)], operation, active_test=False)
-        if where is not None:
-            stmt = stmt.where(where)
-        return set(self.env.cr.conn.execute(stmt).scalars())
+        allowed: set[int] = set()
+        for batch in id_batches(ids):
+            stmt = sa.select(self._table_obj.c.id)
+            where = self._where([("id", "in", batch)], operation, active_test=False)
+            if where is not None:
+                stmt = stmt.where(where)
+            allowed.update(self.env.cr.conn.execute(stmt).scalars())
+        return allowed
 
     def _check_model_access(self, operation: Operation) -> None:
         if not self.env.su:
