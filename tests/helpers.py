@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from tenantry.testing import rollback_env
@@ -16,4 +17,11 @@ def own(names: list[str]) -> list[str]:
     return [name for name in names if not name.startswith(SESSION_PREFIX)]
 
 
-__all__ = ["FIXTURE_ADDONS", "SESSION_PREFIX", "own", "rollback_env"]
+def free_port() -> int:
+    """A loopback port nothing listens on right now (for servers the tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+__all__ = ["FIXTURE_ADDONS", "SESSION_PREFIX", "free_port", "own", "rollback_env"]

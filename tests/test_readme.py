@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TIMEOUT = 180
@@ -38,6 +39,7 @@ def _getaddrinfo(host, *args, **kwargs):
     return _real(host, *args, **kwargs)
 socket.getaddrinfo = _getaddrinfo
 '''
+
 
 
 @dataclass
@@ -87,11 +89,6 @@ def _expected_prints(code: str) -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\s*print\(.*\)\s+# (.*)$", code, flags=re.M)]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
@@ -103,7 +100,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TENANTRY_", "VIRTUAL_ENV"))}
     environ["PATH"] = "/usr/local/bin:/usr/bin:/bin"  # the environment is not active yet
     environ["PYTHONPATH"] = str(shim)
-    return Workspace(path, environ, _free_port())
+    return Workspace(path, environ, free_port())
 
 
 def _check_python(workspace: Workspace, code: str) -> None:

@@ -17,16 +17,12 @@ from pathlib import Path
 import pytest
 
 from tenantry.cli.serve import _tcp_socket
+from tests.helpers import free_port
 
 TIMEOUT = 30.0
 
 Served = tuple[subprocess.Popen[bytes], str, Path]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(condition: Callable[[], bool], what: str, log: Path) -> None:
@@ -62,7 +58,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """``tenantry serve --workers 2`` on SQLite, once both workers have started."""
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     argv = [sys.executable, "-m", "tenantry", "serve", "--workers", "2", "--http-port", str(port)]
     argv += ["--db-url", f"sqlite:///{tmp_path / 'data'}"]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}
@@ -183,7 +179,7 @@ def test_calls_that_race_the_warm_up_all_succeed(tmp_path: Path, workers: str) -
     data = tmp_path / "data"
     with Instance(f"sqlite:///{data}") as inst:
         inst.create_database("race", admin_password="admin")
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     argv = [sys.executable, "-m", "tenantry", "serve", "--workers", workers, "--http-port", str(port)]
     argv += ["--db-url", f"sqlite:///{data}"]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}

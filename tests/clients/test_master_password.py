@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ import pytest
 from tenantry.instance import Instance
 from tenantry.web import ServerConfig
 from tests.clients.conftest import MASTER
-from tests.helpers import FIXTURE_ADDONS
+from tests.helpers import FIXTURE_ADDONS, free_port
 from tests.web.conftest import Serve
 
 NEVER = "s-mpw-never-made"  # dropping it answers False: a cheap way to test a master password
@@ -82,11 +81,6 @@ def test_list_countries_over_xmlrpc(serve: Serve, instance: Instance, template: 
 # -- separate processes ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 Start = Callable[[], str]
 
@@ -104,7 +98,7 @@ def start_process(instance: Instance, template: str, tmp_path: Path) -> Iterator
     }
 
     def start() -> str:
-        port = _free_port()
+        port = free_port()
         argv = [sys.executable, "-m", "uvicorn", "--factory", "tenantry.web.factory:app_from_env"]
         argv += ["--port", str(port), "--log-level", "warning"]
         with (tmp_path / f"server-{port}.log").open("wb") as log:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tenantry.instance import Instance
-from tests.helpers import FIXTURE_ADDONS
+from tests.helpers import FIXTURE_ADDONS, free_port
 
 TENANTRY = Path(sys.executable).with_name("tenantry")
 START_TIMEOUT = 60.0
@@ -27,11 +26,6 @@ STOP_TIMEOUT = 10.0
 
 RecordProperty = Callable[[str, object], None]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -76,7 +70,7 @@ def start(instance: Instance, template: str, tmp_path: Path) -> Iterator[Start]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}
 
     def run(*extra: str) -> Served:
-        port = _free_port()
+        port = free_port()
         log = tmp_path / f"serve-{port}.log"
         argv = [
             str(TENANTRY),

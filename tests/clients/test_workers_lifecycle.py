@@ -17,7 +17,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,16 +32,12 @@ import pytest
 from sqlalchemy import make_url
 
 from tenantry.instance import Instance
+from tests.helpers import free_port
 
 TIMEOUT = 60.0
 MASTER = "x"
 DB = "acme"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -59,7 +54,7 @@ def serve(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Served]]:
     started: list[Served] = []
 
     def start() -> Served:
-        port, log = _free_port(), tmp_path / "serve.log"
+        port, log = free_port(), tmp_path / "serve.log"
         argv = [sys.executable, "-m", "tenantry", "serve", "--workers", "2", "--http-port", str(port)]
         argv += ["--db-url", db_url, "--master-password", MASTER]
         environ = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ import pytest
 
 from tenantry.instance import Instance
 from tenantry.web import ServerConfig
+from tests.helpers import free_port
 from tests.web.conftest import start_server
 
 
@@ -90,11 +90,6 @@ def test_handlers_run_in_the_thread_pool_not_the_event_loop() -> None:
     assert loop_thread != handler_thread
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.mark.parametrize(
     "url",
@@ -102,7 +97,7 @@ def _free_port() -> int:
     ids=["unsupported-url", "server-down"],
 )
 def test_health_reports_a_storage_that_cannot_be_opened(url: str) -> None:
-    live = start_server(lambda: Instance(url.format(port=_free_port())), ServerConfig())  # type: ignore[arg-type]
+    live = start_server(lambda: Instance(url.format(port=free_port())), ServerConfig())  # type: ignore[arg-type]
     try:
         plain = httpx.get(f"{live.url}/web/health")  # liveness: the process answers
         assert plain.status_code == 200 and plain.json() == {"status": "pass"}
