@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from tenantry.db.retry import attempts
 from tenantry.exceptions import AccessDenied
 from tenantry.security import passwords
 from tenantry.security.data import transaction_version
@@ -246,19 +247,23 @@ def authenticate(
 def _login(instance: Instance, db: str, login: str, password: object, api_keys: bool) -> int:
     if not _is_text(password):
         raise AccessDenied()
-    with instance.env(db) as env:
-        users = env["res.users"].sudo().with_context(active_test=False)
-        user = users.search([("login", "=", login)], limit=1)
-        if not user or not user.active:
+    # Optimistic first: a login only reads (but for a rehash now and then), and on SQLite
+    # holding the write lock through Argon2 would hold back every writer of the database.
+    for attempt in attempts():
+        with attempt, instance.env(db, optimistic=attempt.optimistic) as env:
+            users = env["res.users"].sudo().with_context(active_test=False)
+            user = users.search([("login", "=", login)], limit=1)
+            if not user or not user.active:
+                raise AccessDenied()
+            stored = user._password_hash()
+            if passwords.verify_password(stored, password):
+                if passwords.needs_rehash(stored):
+                    user._store_password_hash(passwords.hash_password(password))
+                return int(user.id)
+            if api_keys and _key_matches(env, int(user.id), password):
+                return int(user.id)
             raise AccessDenied()
-        stored = user._password_hash()
-        if passwords.verify_password(stored, password):
-            if passwords.needs_rehash(stored):
-                user._store_password_hash(passwords.hash_password(password))
-            return int(user.id)
-        if api_keys and _key_matches(env, int(user.id), password):
-            return int(user.id)
-    raise AccessDenied()
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # -- every call -----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from tenantry.web.tenancy import DbFilter
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
+    from tenantry.orm.environment import Environment
 
 __all__ = ["COOKIE_NAME", "DEFAULT_LIFETIME", "Session", "SessionStore"]
 
@@ -127,27 +128,37 @@ class SessionStore:
         db = database_of(sid)
         if db is None or (db_filter is not None and not db_filter(db)) or not self.instance.exists(db):
             raise SessionExpired("Session expired")
+        from tenantry.db.retry import attempts
+
         now = _now()
         session: Session | None = None
-        with self.instance.env(db) as env:
-            row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
-            if row and row.db == db:
-                user = env["res.users"].browse(row.uid).exists()
-                if (
-                    row.expires <= now
-                    or not user
-                    or not user.active
-                    or not hmac.compare_digest(row.session_token or "", user._compute_session_token(sid))
-                ):
-                    row.unlink()  # committed: raising here would roll the deletion back
-                else:
-                    if now - row.last_used >= _TOUCH_EVERY:
-                        row.write({"last_used": now, "expires": now + self.lifetime})
-                    context = json.loads(row.context_json or "{}")
-                    session = Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
+        # Optimistic first: every request loads its session, and it rarely writes.
+        for attempt in attempts():
+            with attempt, self.instance.env(db, optimistic=attempt.optimistic) as env:
+                session = self._live(env, sid, db, now)
         if session is None:
             raise SessionExpired("Session expired")
         return session
+
+    def _live(self, env: Environment, sid: str, db: str, now: dt.datetime) -> Session | None:
+        """The session ``sid`` if it is live (touched now and then), else ``None`` (and
+        an ended one deleted: the caller commits that before it raises)."""
+        row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
+        if not row or row.db != db:
+            return None
+        user = env["res.users"].browse(row.uid).exists()
+        if (
+            row.expires <= now
+            or not user
+            or not user.active
+            or not hmac.compare_digest(row.session_token or "", user._compute_session_token(sid))
+        ):
+            row.unlink()
+            return None
+        if now - row.last_used >= _TOUCH_EVERY:
+            row.write({"last_used": now, "expires": now + self.lifetime})
+        context = json.loads(row.context_json or "{}")
+        return Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
 
     def refresh(self, session: Session) -> None:
         """Keep ``session`` valid after its own user's password changed (call it right after).
