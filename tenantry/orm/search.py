@@ -286,14 +286,17 @@ class SearchMixin(Recordset):
 
     @api.model
     def search(
-        self, domain: Any = (), offset: int = 0, limit: int | None = None, order: str | None = None
+        self, domain: Any, offset: int = 0, limit: int | None = None, order: str | None = None
     ) -> Self:
-        """The records matching ``domain`` that the user may read, in ``order``."""
+        """The records matching ``domain`` that the user may read, in ``order``.
+
+        ``domain`` is required, as in Odoo 17 (``[]`` for every record): a call without
+        it is a ``TypeError``, which RPC clients get as a fault."""
         return self._search(domain, offset, limit, order)
 
     @api.model
-    def search_count(self, domain: Any = (), limit: int | None = None) -> int:
-        """How many records match ``domain`` (at most ``limit`` when given)."""
+    def search_count(self, domain: Any, limit: int | None = None) -> int:
+        """How many records match ``domain`` (at most ``limit`` when given; ``domain`` required)."""
         _check_paging(0, limit)
         self._check_read_access()
         where = self._where(domain)
