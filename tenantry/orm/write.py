@@ -22,6 +22,7 @@ from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.commands import Command, normalize_commands
 from tenantry.orm.companies import CompanyMixin
+from tenantry.orm.hierarchy import HierarchyMixin
 from tenantry.orm.integrity import integrity_error
 from tenantry.orm.x2many import X2ManyMixin
 
@@ -29,7 +30,7 @@ _LOG_ACCESS = ("create_uid", "create_date", "write_uid", "write_date")
 _CHUNK = 1000
 
 
-class WriteMixin(CompanyMixin, X2ManyMixin):
+class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
     """create, write, unlink, copy, name_create and the access entry points."""
 
     __slots__ = ()
@@ -382,7 +383,8 @@ class WriteMixin(CompanyMixin, X2ManyMixin):
     # -- checks after writing ----------------------------------------------------------
 
     def _validate_constraints(self, names: Collection[str]) -> None:
-        """Run the ``@api.constrains`` methods concerned by ``names``."""
+        """Refuse hierarchy cycles, then run the ``@api.constrains`` methods concerned by ``names``."""
+        self._check_hierarchy(names)
         for method_name, fields in type(self)._constraint_methods:
             if set(fields) & set(names):
                 getattr(self, method_name)()

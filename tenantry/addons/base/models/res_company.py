@@ -10,6 +10,7 @@ class ResCompany(models.Model):
     _description = "Companies"
     _order = "sequence, name"
     _parent_name = "parent_id"
+    _recursion_message = "You cannot create recursive companies."
 
     name = fields.Char("Company Name", required=True)
     partner_id = fields.Many2one("res.partner", "Partner", ondelete="restrict")

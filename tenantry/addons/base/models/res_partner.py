@@ -20,6 +20,7 @@ class ResPartner(models.Model):
     _order = "complete_name, id desc"
     _parent_name = "parent_id"
     _rec_names_search = ["complete_name", "email", "ref"]
+    _recursion_message = "You cannot create recursive Partner hierarchies."
 
     name = fields.Char(index=True)
     complete_name = fields.Char(compute="_compute_complete_name", store=True, index=True)
