@@ -8,8 +8,10 @@ from . import (  # noqa: F401
     ir_sessions,
     res_company,
     res_country,
+    res_groups,
     res_partner,
     res_users,
     res_users_apikeys,
     res_users_explain,
+    res_users_groups,
 )

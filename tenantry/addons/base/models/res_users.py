@@ -6,11 +6,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tenantry.exceptions import AccessError, UserError, ValidationError
+from tenantry.exceptions import UserError, ValidationError
 from tenantry.orm import api, fields, models
 from tenantry.security import auth
 from tenantry.security.data import changed
-from tenantry.security.groups import USER_TYPE_GROUPS, has_groups
 from tenantry.security.passwords import hash_password
 
 from .security_data import SecurityDataMixin
@@ -19,75 +18,6 @@ PASSWORD_COLUMN = "password_hash"
 """The column of ``res_users`` holding the password's Argon2 hash. It is no field (as
 Odoo's ``password`` column, written by SQL): no ORM method, domain, rule, view or
 error message can reach it; only the methods below read and write it, in SQL."""
-
-
-class ResGroups(SecurityDataMixin, models.Model):
-    _name = "res.groups"
-    _description = "Access Groups"
-    _order = "name"
-
-    name = fields.Char(required=True)
-    full_name = fields.Char("Group Name", compute="_compute_full_name")
-    category_id = fields.Many2one("ir.module.category", "Application", index=True)
-    implied_ids = fields.Many2many(
-        "res.groups",
-        "res_groups_implied_rel",
-        "gid",
-        "hid",
-        "Inherits",
-        help="Users of this group automatically belong to the implied groups.",
-    )
-    users = fields.Many2many("res.users", "res_groups_users_rel", "gid", "uid", "Users")
-    share = fields.Boolean("Share Group", default=False)
-    comment = fields.Text()
-
-    _sql_constraints = [
-        (
-            "name_uniq",
-            "unique (category_id, name)",
-            "The name of the group must be unique within an application!",
-        ),
-    ]
-
-    def _compute_full_name(self) -> None:
-        for group in self:
-            category = group.category_id
-            group.full_name = f"{category.name} / {group.name}" if category else group.name
-
-    def _compute_display_name(self) -> None:
-        for group in self:
-            group.display_name = group.full_name
-
-    def write(self, vals: Any) -> bool:
-        result = super().write(vals)
-        if "implied_ids" in vals:
-            # Users of these groups (and of groups implying them) may change user type.
-            members = self.env["res.users"].sudo().with_context(active_test=False)
-            groups, frontier = set(self.ids), set(self.ids)
-            while frontier:  # the groups implying these ones, transitively
-                above = set(self.sudo().search([("implied_ids", "in", list(frontier))]).ids)
-                frontier = above - groups
-                groups |= above
-            users = members.search([("groups_id", "in", list(groups))])
-            if users:
-                users._recompute(["share"])
-        return result
-
-    def _implied_closure(self) -> set[int]:
-        """These groups and every group they imply, transitively."""
-        seen: set[int] = set()
-        todo = list(self.ids)
-        rel = self.env.registry.metadata.tables["res_groups_implied_rel"]
-        conn = self.env.cr.conn
-        import sqlalchemy as sa
-
-        while todo:
-            batch = [g for g in todo if g not in seen]
-            seen.update(batch)
-            if not batch:
-                break
-            todo = list(conn.execute(sa.select(rel.c.hid).where(rel.c.gid.in_(batch))).scalars())
-        return seen
 
 
 class ResUsers(SecurityDataMixin, models.Model):
@@ -199,56 +129,6 @@ class ResUsers(SecurityDataMixin, models.Model):
         ).first()
         key = repr(list(zip(names, row or (), strict=False)))
         return hmac.new(key.encode(), sid.encode(), hashlib.sha256).hexdigest()
-
-    @api.depends("groups_id")
-    def _compute_share(self) -> None:
-        internal = self.env.ref("base.group_user", raise_if_not_found=False)
-        for user in self:
-            user.share = not (internal and internal.id in user._effective_group_ids())
-
-    @api.constrains("groups_id")
-    def _check_one_user_type(self) -> None:
-        """Internal, portal and public are exclusive user types."""
-        types = [self.env.ref(x, raise_if_not_found=False) for x in USER_TYPE_GROUPS]
-        type_ids = {t.id for t in types if t}
-        for user in self:
-            if len(type_ids & user._effective_group_ids()) > 1:
-                raise ValidationError("The user cannot have more than one user types.")
-
-    def _effective_group_ids(self) -> set[int]:
-        """The user's groups and all the groups they imply."""
-        return set(self.groups_id._implied_closure())
-
-    def has_group(self, group_ext_id: str) -> bool:
-        """Whether the user belongs to the group ``module.xml_id`` (implied groups count)."""
-        self._check_group_question(group_ext_id)
-        group = self.env.ref(group_ext_id, raise_if_not_found=False)
-        return group is not None and group.id in self.sudo()._effective_group_ids()
-
-    def has_groups(self, group_spec: str) -> bool:
-        """Odoo's ``groups=`` test: ``'a.x,b.y'`` any of them, ``'!c.z'`` none of them."""
-        self._check_group_question(group_spec)
-        names = [n.strip().lstrip("!") for n in group_spec.split(",") if n.strip()]
-        resolve = {}
-        for name in names:
-            group = self.env.ref(name, raise_if_not_found=False) if "." in name else None
-            resolve[name] = group.id if group else None
-        return has_groups(group_spec, frozenset(self.sudo()._effective_group_ids()), resolve)
-
-    def _check_group_question(self, spec: Any) -> None:
-        """Who may ask about a user's groups: as in Odoo, anyone about themselves, internal
-        users about others (users they may read); portal and public users only about
-        themselves. The answer is then computed whatever the caller may read of groups."""
-        self.ensure_one()
-        if not isinstance(spec, str):
-            raise ValidationError(f"Invalid group external id {spec!r}: text is expected")
-        env = self.env
-        if env.su or self.id == env.uid:
-            return
-        if not env.user.has_group("base.group_user"):
-            raise AccessError("You can ony call user.has_group() with your current user.")
-        self.check_access_rights("read")
-        self.check_access_rule("read")
 
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
