@@ -15,6 +15,7 @@ Databases with the same addons at the same versions share one registry.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from tenantry.db import Storage, validate_name
 from tenantry.db.backend import WRITE_LOCK
+from tenantry.db.backup import BackupFormat
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
 from tenantry.modules.loading import Registries
@@ -35,6 +37,7 @@ from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.fields import Datetime
 from tenantry.orm.registry import Registry
 from tenantry.orm.schema import drop_schema
+from tenantry.rpc.version import SERVER_SERIE, SERVER_VERSION, SERVER_VERSION_INFO
 from tenantry.security.data import TRANSACTION_VERSION
 from tenantry.security.policy import SecurityCaches, SecurityPolicy
 
@@ -50,9 +53,13 @@ class Instance:
         *,
         addons_path: Iterable[str | Path] = (),
         max_open: int = 32,
+        data_dir: str | os.PathLike[str] | None = None,
     ) -> None:
+        """``data_dir`` (or ``TENANTRY_DATA_DIR``; default ``./tenantry-data``) holds the
+        filestores of a PostgreSQL cluster; a SQLite cluster keeps them beside its files."""
         self.url = url or os.environ.get("TENANTRY_DB_URL") or DEFAULT_URL
-        self.storage = Storage(self.url, max_open=max_open)
+        data_dir = data_dir or os.environ.get("TENANTRY_DATA_DIR") or None
+        self.storage = Storage(self.url, max_open=max_open, data_dir=data_dir)
         self.addons_path = AddonsPath(addons_path)
         self.registries = Registries(self.addons_path)
         self.modules = ModuleManager(self.registries)
@@ -137,20 +144,53 @@ class Instance:
             self.storage.drop(dst)
             raise
 
-    def dump_database(self, name: str, path: str | os.PathLike[str]) -> None:
-        """Write a backup of ``name`` to ``path`` (restorable on the same backend)."""
-        self.storage.dump(name, path)
+    def dump_database(
+        self, name: str, path: str | os.PathLike[str], backup_format: str = BackupFormat.ZIP
+    ) -> None:
+        """Write a backup of ``name`` to ``path`` (restorable on the same backend).
+
+        ``zip`` (the default, Odoo's): the SQL, a ``manifest.json`` and the filestore;
+        ``dump``: the backend's native file alone (``pg_dump -Fc``, a SQLite file).
+        """
+        fmt = BackupFormat.of(backup_format)
+        manifest = self._dump_manifest(name) if fmt is BackupFormat.ZIP else None
+        self.storage.dump(name, path, fmt, manifest)
 
     def restore_database(self, name: str, path: str | os.PathLike[str], copy: bool = False) -> None:
-        """Create ``name`` from a backup; ``copy=True`` gives it a new ``database.uuid``."""
+        """Create ``name`` from a backup in either format; ``copy=True`` gives it a new
+        ``database.uuid``."""
         self.storage.restore(name, path)
         if copy:
             with self.env(name) as env:
                 _new_identity(env)
 
     def database_size(self, name: str) -> int:
-        """Size of the database in bytes (without any filestore)."""
+        """Size of the database in bytes (without its filestore: see ``filestore_size``)."""
         return self.storage.size(name)
+
+    def filestore_size(self, name: str) -> int:
+        """Bytes of the attachment files of ``name``, counted apart from the database (SPEC 2)."""
+        return self.storage.filestore_size(name)
+
+    def _dump_manifest(self, name: str) -> dict[str, object]:
+        """Odoo's ``manifest.json`` of a zip backup."""
+        with self.storage.engine(name).connect() as conn:
+            modules = installed_modules(conn)
+            if conn.dialect.name == "postgresql":
+                info = conn.dialect.server_version_info or ()
+                engine_version = ".".join(str(part) for part in info[:2])
+            else:
+                engine_version = sqlite3.sqlite_version
+        return {
+            "odoo_dump": "1",
+            "db_name": name,
+            "version": SERVER_VERSION,
+            "version_info": list(SERVER_VERSION_INFO),
+            "major_version": SERVER_SERIE,
+            "pg_version": engine_version,
+            "engine": conn.dialect.name,
+            "modules": modules,
+        }
 
     # -- environments ----------------------------------------------------------------------
 
@@ -179,20 +219,26 @@ class Instance:
         for callers that retry, or that only read.
         """
         engine = self.storage.engine(db)
-        with engine.connect() as conn:
-            if not optimistic:
-                conn.execution_options(**{WRITE_LOCK: True})
-            transaction = conn.begin()
-            try:
-                registry, security_version = self._registry_and_security_version(db, conn)
-                cr = Transaction(conn, registry, db, self.policy(registry))
-                cr.modules = self.modules
-                cr.data[TRANSACTION_VERSION] = security_version  # read along, saves a query
-                yield Environment(cr, uid, context)
-            except BaseException:
-                transaction.rollback()
-                raise
-            transaction.commit()
+        filestore = self.storage.filestore(db)
+        try:
+            with engine.connect() as conn:
+                if not optimistic:
+                    conn.execution_options(**{WRITE_LOCK: True})
+                transaction = conn.begin()
+                try:
+                    registry, security_version = self._registry_and_security_version(db, conn)
+                    cr = Transaction(conn, registry, db, self.policy(registry))
+                    cr.modules = self.modules
+                    cr.filestore = filestore
+                    cr.data[TRANSACTION_VERSION] = security_version  # read along, saves a query
+                    yield Environment(cr, uid, context)
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                transaction.commit()
+        finally:
+            if filestore.marked:  # files written, or no longer used: sweep once the end is known
+                filestore.collect()
         for hook in cr.postcommit:
             hook()
 
@@ -241,6 +287,7 @@ class Instance:
     def _superuser_env(self, conn: Connection, registry: Registry, db: str) -> Environment:
         cr = Transaction(conn, registry, db, OpenPolicy())
         cr.modules = self.modules
+        cr.filestore = self.storage.filestore(db)
         return Environment(cr, SUPERUSER_ID, {"active_test": False}, su=True)
 
     # -- addons ----------------------------------------------------------------------------

@@ -254,6 +254,7 @@ def rollback_env(
             registry = inst.registry(db)
             cr = Transaction(conn, registry, db, inst.policy(registry))
             cr.modules = inst.modules
+            cr.filestore = inst.storage.filestore(db)
             yield Environment(cr, uid, context)
         finally:
             transaction.rollback()

@@ -41,6 +41,19 @@ _CLUSTER_DATABASES = ("postgres", "template0", "template1")
 TEMPLATE = f"{SESSION_PREFIX}tpl-orm"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """PostgreSQL filestores (``TENANTRY_DATA_DIR``, which the servers and commands the tests
+    start inherit) in a temporary directory, never in the working directory."""
+    before = os.environ.get("TENANTRY_DATA_DIR")
+    os.environ["TENANTRY_DATA_DIR"] = str(tmp_path_factory.mktemp("data-dir"))
+    yield
+    if before is None:
+        os.environ.pop("TENANTRY_DATA_DIR", None)
+    else:
+        os.environ["TENANTRY_DATA_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PostgresCluster]:
     try:

@@ -49,6 +49,14 @@ class Backend(Protocol):
 
     def restore(self, name: str, path: str) -> None: ...
 
+    def dump_sql(self, name: str, path: str) -> None:
+        """Write the database as SQL text (the ``dump.sql`` of Odoo's zip backups)."""
+        ...
+
+    def restore_sql(self, name: str, path: str) -> None:
+        """Create ``name`` from SQL text written by :meth:`dump_sql` on this backend."""
+        ...
+
     def size(self, name: str) -> int: ...
 
     def close(self) -> None:

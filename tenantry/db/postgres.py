@@ -159,6 +159,13 @@ class PostgresBackend:
             raise
 
     def dump(self, name: str, path: str) -> None:
+        self._pg_dump(name, path, "--format=custom")
+
+    def dump_sql(self, name: str, path: str) -> None:
+        """Write the database as SQL text (``pg_dump --format=plain``), as Odoo's zip holds it."""
+        self._pg_dump(name, path, "--format=plain", "--no-owner", "--no-privileges")
+
+    def _pg_dump(self, name: str, path: str, *options: str) -> None:
         _check_not_reserved(name)
         if not self.exists(name):
             raise missing(name)
@@ -166,7 +173,7 @@ class PostgresBackend:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
         try:
-            argv = [find_pg_binary("pg_dump"), "--format=custom", "--file", tmp]
+            argv = [find_pg_binary("pg_dump"), *options, "--file", tmp]
             done = self._run_tool(argv, name)
             if done.returncode != 0:
                 raise TenantryError(
@@ -188,6 +195,25 @@ class PostgresBackend:
             # other roles; the restored objects belong to this URL's user.
             argv = [find_pg_binary("pg_restore"), "--no-owner", "--no-privileges"]
             argv += ["--exit-on-error", "--single-transaction", path]
+            done = self._run_tool(argv, name)
+            if done.returncode != 0:
+                raise UserError(
+                    f"Could not restore {path} into {name!r}: {done.stderr[-_ERROR_TAIL:]}",
+                    context={"database": name, "path": path},
+                )
+        except BaseException as exc:
+            self._drop_quietly(name, exc)
+            raise
+
+    def restore_sql(self, name: str, path: str) -> None:
+        """Create ``name`` from SQL text (a zip's ``dump.sql``), run by ``psql`` in one transaction."""
+        _check_not_reserved(name)
+        if not Path(path).is_file():
+            raise UserError(f"No dump file at {path}", context={"path": path})
+        self._create_database(name)
+        try:
+            argv = [find_pg_binary("psql"), "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1"]
+            argv += ["--single-transaction", "--file", path]
             done = self._run_tool(argv, name)
             if done.returncode != 0:
                 raise UserError(

@@ -159,6 +159,51 @@ class SqliteBackend:
 
         self._build(name, fill)
 
+    def dump_sql(self, name: str, path: str) -> None:
+        """Write the database as SQL text (``sqlite3``'s ``iterdump``), from one snapshot."""
+        source = self._existing_path(name)
+        target = Path(path)
+        tmp = _temp_file(target.parent, target.name)
+        try:
+            with _connection(source, mode="ro") as reader, tmp.open("w", encoding="utf-8") as out:
+                reader.execute("BEGIN")  # one read snapshot for every table
+                for statement in reader.iterdump():
+                    out.write(statement)
+                    out.write("\n")
+            os.replace(tmp, target)
+        except BaseException:
+            _remove(tmp)
+            raise
+
+    def restore_sql(self, name: str, path: str) -> None:
+        """Create ``name`` from SQL text made by :meth:`dump_sql`, read as a stream.
+
+        The script may not attach other files (``ATTACH`` would create one anywhere).
+        """
+        if self.exists(name):
+            raise already_exists(name)
+
+        def fill(target: sqlite3.Connection) -> None:
+            target.set_authorizer(_refuse_attach)
+            try:
+                for statement in _statements(Path(path)):
+                    target.execute(statement)
+                if target.in_transaction:
+                    raise sqlite3.DatabaseError("the script ends inside a transaction (cut short?)")
+                (verdict,) = target.execute("PRAGMA quick_check").fetchone()
+            except (sqlite3.DatabaseError, sqlite3.Warning, UnicodeDecodeError) as exc:
+                raise UserError(
+                    f"{path} is not a SQL dump of a SQLite database: {exc}", context={"path": path}
+                ) from exc
+            finally:
+                target.set_authorizer(None)
+                if target.in_transaction:
+                    target.execute("ROLLBACK")
+            if verdict != "ok":
+                raise UserError(f"The dump {path} is corrupt: {verdict}", context={"path": path})
+
+        self._build(name, fill)
+
     def size(self, name: str) -> int:
         path = self._existing_path(name)
         wal = path.with_name(path.name + "-wal")
@@ -199,6 +244,27 @@ def _backup(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     A module-level seam so that tests can make the copy fail midway.
     """
     source.backup(target)
+
+
+def _statements(path: Path) -> Iterator[str]:
+    """The complete SQL statements of a script, one at a time (never the whole file)."""
+    pending: list[str] = []
+    with path.open(encoding="utf-8") as script:
+        for line in script:
+            pending.append(line)
+            # Statements end a line with ";": only then is the whole piece worth checking.
+            if line.rstrip().endswith(";") and sqlite3.complete_statement("".join(pending)):
+                yield "".join(pending)
+                pending.clear()
+    rest = "".join(pending).strip()
+    if rest:
+        raise sqlite3.DatabaseError(f"incomplete statement at the end: {rest[:80]!r}")
+
+
+def _refuse_attach(action: int, *_args: object) -> int:
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 def _publish(tmp: Path, final: Path, name: str) -> None:

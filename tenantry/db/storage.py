@@ -11,20 +11,28 @@
 Every method validates database names before anything touches the disk or the
 server. Engines live in a bounded LRU: an evicted (or released) database holds
 no connection.
+
+Each database has a filestore (``tenantry.db.filestore``): created empty with it,
+copied by ``duplicate``, carried by zip backups, removed by ``drop``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
+from tenantry.db import backup
 from tenantry.db.backend import Backend
+from tenantry.db.backup import BackupFormat
 from tenantry.db.engines import EngineCache
-from tenantry.db.errors import missing
+from tenantry.db.errors import already_exists, missing
+from tenantry.db.filestore import Filestore, FilestoreRoot
 from tenantry.db.names import validate_name
 from tenantry.db.postgres import PostgresBackend
 from tenantry.db.sqlite import SqliteBackend, directory_from_url
@@ -33,16 +41,26 @@ from tenantry.exceptions import UserError, ValidationError
 __all__ = ["Storage"]
 
 _POSTGRES_DRIVERS = ("postgresql", "postgresql+psycopg")
+DEFAULT_DATA_DIR = "./tenantry-data"
 
 
 class Storage:
     """One database cluster: a SQLite directory or a PostgreSQL server."""
 
-    def __init__(self, url: str, *, max_open: int = 32) -> None:
+    def __init__(
+        self, url: str, *, max_open: int = 32, data_dir: str | os.PathLike[str] | None = None
+    ) -> None:
+        """``data_dir`` holds the filestores of a PostgreSQL cluster (``<data_dir>/filestore/``,
+        default ``./tenantry-data``); a SQLite cluster keeps them beside its files."""
         self.url = url
         self._backend = _open_backend(url)
         self.dialect: str = self._backend.dialect
         self._engines = EngineCache(max_open)
+        if isinstance(self._backend, SqliteBackend):
+            base = self._backend.directory
+        else:
+            base = Path(os.path.abspath(data_dir or DEFAULT_DATA_DIR))
+        self.filestores = FilestoreRoot(base / "filestore")
 
     def __repr__(self) -> str:
         shown = self.url
@@ -69,10 +87,22 @@ class Storage:
         validate_name(name)
         self._engines.discard(name)
 
+    def filestore(self, name: str) -> Filestore:
+        """The filestore of database ``name`` (which need not exist yet)."""
+        validate_name(name)
+        return self.filestores.of(name, lambda: self.engine(name))
+
+    def filestore_size(self, name: str) -> int:
+        """Bytes of the files of ``name``'s attachments (``MissingError`` if there is no ``name``)."""
+        if not self.exists(name):
+            raise missing(name)
+        return self.filestore(name).size()
+
     def create(self, name: str) -> None:
         """Create an empty database (``UserError`` if it exists)."""
         validate_name(name)
         self._backend.create(name)
+        self.filestore(name).remove()  # a new database starts without files (of a former one)
 
     def drop(self, name: str) -> None:
         """Drop a database (``MissingError`` if absent).
@@ -84,6 +114,7 @@ class Storage:
         """
         self.release(name)
         self._backend.drop(name)
+        self.filestore(name).remove()
 
     def exists(self, name: str) -> bool:
         validate_name(name)
@@ -100,26 +131,91 @@ class Storage:
         end holds ``src``: PostgreSQL copies only a database nobody is connected to, so
         the other workers' sessions on it are ended (they reconnect).
         """
+        validate_name(src)
         validate_name(dst)
         self.release(src)
-        self._backend.duplicate(src, dst)
+        source = self.filestore(src)
+        if not source.root.is_dir():  # no attachment file to copy
+            self._backend.duplicate(src, dst)
+            self.filestore(dst).remove()
+            return
+        with backup.staging(self.filestores.base, f"copy-{dst}") as scratch:
+            # Files before and after the copy of the database: those its snapshot
+            # references are there even if a collection in src removed one meanwhile.
+            copied = Filestore(scratch / "files")
+            source.copy_into(copied)
+            self._backend.duplicate(src, dst)
+            try:
+                for fname in source.copy_into(copied):
+                    copied.mark(fname)  # perhaps newer than the snapshot: collected if unused
+                self._publish_filestore(dst, copied.root)
+            except BaseException:
+                self._backend.drop(dst)
+                raise
 
-    def dump(self, name: str, path: str | os.PathLike[str]) -> None:
-        """Write a backup of ``name`` to ``path`` (replaced only once the dump is complete)."""
+    def dump(
+        self,
+        name: str,
+        path: str | os.PathLike[str],
+        backup_format: str = BackupFormat.DUMP,
+        manifest: dict[str, object] | None = None,
+    ) -> None:
+        """Write a backup of ``name`` to ``path`` (replaced only once the dump is complete).
+
+        ``dump``: the backend's native file, without the filestore; ``zip``: Odoo's zip,
+        with ``manifest`` as its ``manifest.json`` and the filestore.
+        """
         validate_name(name)
+        fmt = BackupFormat.of(backup_format)
         target = Path(path)
         if target.is_dir() or not target.parent.is_dir():
             reason = "it is a directory" if target.is_dir() else f"there is no directory {target.parent}"
             raise UserError(f"Cannot write the dump to {target}: {reason}")
         try:
-            self._backend.dump(name, os.fspath(target))
+            if fmt is BackupFormat.DUMP:
+                self._backend.dump(name, os.fspath(target))
+                return
+            if not self._backend.exists(name):
+                raise missing(name)
+            with backup.staging(self.filestores.base, f"dump-{name}") as scratch:
+                backup.write_zip(
+                    target,
+                    lambda sql: self._backend.dump_sql(name, os.fspath(sql)),
+                    self.filestore(name),
+                    Filestore(scratch / "files"),
+                    {"db_name": name, **(manifest or {})},
+                )
         except OSError as exc:  # about the backend's temporary file: name the user's path
             raise UserError(f"Cannot write the dump to {target}: {exc.strerror or exc}") from None
 
     def restore(self, name: str, path: str | os.PathLike[str]) -> None:
-        """Create database ``name`` from a dump made by the same backend."""
+        """Create database ``name`` from a backup made on the same backend, in either
+        format (told by its content); a zip's filestore comes along."""
         validate_name(name)
-        self._backend.restore(name, os.fspath(path))
+        source = Path(path)
+        if not source.is_file():
+            raise UserError(f"No dump file at {source}", context={"path": os.fspath(source)})
+        if backup.detect_format(source) is BackupFormat.DUMP:
+            self._backend.restore(name, os.fspath(source))
+            self.filestore(name).remove()
+            return
+        if self._backend.exists(name):
+            raise already_exists(name)
+        with backup.staging(self.filestores.base, f"restore-{name}") as scratch:
+            sql, files = backup.read_zip(source, scratch)
+            self._backend.restore_sql(name, os.fspath(sql))
+            try:
+                self._publish_filestore(name, files)
+            except BaseException:
+                self._backend.drop(name)
+                raise
+
+    def _publish_filestore(self, name: str, files: Path) -> None:
+        """Make the directory ``files`` the filestore of ``name``, a database just made here."""
+        target = self.filestore(name).root
+        shutil.rmtree(target, ignore_errors=True)  # left by a former database of that name
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(files, target)
 
     def size(self, name: str) -> int:
         """Size of the database in bytes."""

@@ -21,6 +21,7 @@ from tenantry.exceptions import AccessError, MissingError, ValidationError
 from tenantry.orm.access import AccessPolicy, OpenPolicy
 
 if TYPE_CHECKING:
+    from tenantry.db.filestore import Filestore
     from tenantry.orm.models import BaseModel
     from tenantry.orm.registry import Registry
 
@@ -61,6 +62,9 @@ class Transaction:
         """The addon manager for ``button_immediate_*`` (set by the instance)."""
         self.postcommit: list[Callable[[], None]] = []
         """Called after a successful commit (e.g. to refresh a cached registry)."""
+        self.filestore: Filestore | None = None
+        """Where the database's attachment files are (set by the instance); without one,
+        attachments keep their content in the database."""
 
     @property
     def dialect(self) -> str:

@@ -36,13 +36,15 @@ def _ids(storage: Storage, name: str) -> list[int]:
 
 
 def _leftovers(storage: Storage) -> list[str]:
-    """Temporary files left in a SQLite directory (none expected, ever)."""
+    """Temporary files left in a SQLite directory or among the filestores (none expected, ever)."""
+    found = [f"filestore/{p.name}" for p in storage.filestores.base.glob(".*")]
     if storage.dialect != "sqlite":
-        return []
+        return found
     directory = sqlite_backend.directory_from_url(storage.url)
     if not directory.exists():
-        return []
-    return sorted(p.name for p in directory.iterdir() if not p.name.endswith(".sqlite3"))
+        return found
+    others = [p.name for p in directory.iterdir() if p.suffix != ".sqlite3" and p.name != "filestore"]
+    return sorted(found + others)
 
 
 def test_duplicate_copies_the_data(storage: Storage) -> None:
