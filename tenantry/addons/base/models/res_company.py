@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenantry.exceptions import UserError, ValidationError
 from tenantry.orm import api, fields, models
 
 
@@ -39,3 +40,40 @@ class ResCompany(models.Model):
             if partner and partner.id not in named and not partner.company_id:
                 partner.write({"company_id": company.id})
         return companies
+
+    def write(self, vals: Any) -> bool:
+        """Archiving a company archives its branches too (Odoo 17)."""
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            branches = self.mapped("child_ids")
+            if branches:
+                branches.write({"active": False})
+        return result
+
+    def unlink(self) -> bool:
+        """A company with branches, archived ones included, stays: its branches would lose
+        their parent, and with it what they see of the parent's records. Checked after the
+        caller's own right to delete, so that it tells nothing to who may not."""
+        if not self:
+            return True
+        self.check_access_rights("unlink")
+        self.check_access_rule("unlink")
+        if self.sudo().with_context(active_test=False).mapped("child_ids"):
+            raise UserError(
+                "Companies that have associated branches cannot be deleted. Consider archiving them instead."
+            )
+        return super().unlink()
+
+    @api.constrains("active")
+    def _check_active(self) -> None:
+        """A company still the default company of active users cannot be archived."""
+        users = self.env["res.users"].sudo()
+        for company in self.sudo():
+            if company.active:
+                continue
+            count = users.search_count([("company_id", "=", company.id), ("active", "=", True)])
+            if count:
+                raise ValidationError(
+                    f"The company {company.name} cannot be archived because it is still used "
+                    f"as the default company of {count} users."
+                )

@@ -130,6 +130,18 @@ class ResUsers(SecurityDataMixin, models.Model):
         key = repr(list(zip(names, row or (), strict=False)))
         return hmac.new(key.encode(), sid.encode(), hashlib.sha256).hexdigest()
 
+    @api.constrains("company_id", "company_ids", "active")
+    def _check_user_company(self) -> None:
+        """An active user's default company is one of its allowed companies, and an active
+        one: as in Odoo, a user whose company was archived cannot be reactivated."""
+        for user in self.sudo().with_context(active_test=True):
+            if user.active and user.company_id not in user.company_ids:
+                allowed = ", ".join(user.company_ids.mapped("name"))
+                raise ValidationError(
+                    f"Company {user.company_id.name} is not in the allowed companies for user "
+                    f"{user.name} ({allowed})."
+                )
+
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
         """A user without a partner gets one, with the user's name, email and company."""
