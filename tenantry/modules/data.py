@@ -133,6 +133,8 @@ class DataLoader:
             self.record(xml_id, model_name, values, noupdate)
 
     def _csv_value(self, field: Field, cell: str, suffix: str) -> Any:
+        if cell and not cell.strip() and field.type in (FieldType.CHAR, FieldType.TEXT):
+            return cell  # a blank that means something: the thousands separator " " of res.lang
         cell = cell.strip()
         if suffix == "id":
             if not cell:

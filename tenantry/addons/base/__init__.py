@@ -1,1 +1,1 @@
-from . import models  # noqa: F401
+from . import models, wizard  # noqa: F401

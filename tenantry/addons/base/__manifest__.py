@@ -9,6 +9,8 @@
         "data/base_data.xml",
         "security/base_security.xml",
         "data/res.country.csv",
+        "data/res.country.state.csv",
+        "data/res.lang.csv",
         "security/ir.model.access.csv",
     ],
     "demo": ["data/base_demo.xml"],

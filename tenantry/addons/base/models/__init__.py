@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     res_company,
     res_country,
     res_groups,
+    res_lang,
     res_partner,
     res_users,
     res_users_apikeys,

@@ -52,8 +52,10 @@ class ResPartner(models.Model):
     city = fields.Char()
     zip = fields.Char()
     country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    state_id = fields.Many2one("res.country.state", "State", ondelete="restrict")
     lang = fields.Char("Language")
     comment = fields.Text("Notes")
+    date = fields.Date(index=True)
     active = fields.Boolean(default=True)
 
     # Addresses (invoice, delivery...) may go without a name: they show their parent's.

@@ -1,0 +1,1 @@
+from . import base_language_install  # noqa: F401
