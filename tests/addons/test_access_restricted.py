@@ -159,3 +159,16 @@ def test_users_who_may_not_change_users_or_groups_learn_nothing_of_their_groups(
             with pytest.raises(AccessError) as caught:
                 probe()
             assert "not allowed to modify" in str(caught.value), str(caught.value)
+
+
+def test_admin_cannot_hand_out_default_groups_they_lack(instance: Instance, addon_db: str) -> None:
+    """A user created without groups gets the template user's: the admin must hold them too."""
+    with rollback_env(instance, addon_db, uid=ADMIN) as env:
+        plain = env["res.users"].create({"name": "Plain", "login": "plain"})  # defaults the admin has
+        assert plain.sudo().has_group("base.group_user")
+        secret = _secret_group(env)
+        env.ref("base.default_user").sudo().write({"groups_id": [(4, secret.id)]})
+        env.ref("base.user_admin").sudo().write({"groups_id": [(3, secret.id)]})  # spread to them
+        with pytest.raises(AccessError, match="the new user 'spy'"):
+            env["res.users"].create({"name": "Spy", "login": "spy"})
+        assert not env["res.users"].sudo().search([("login", "=", "spy")])

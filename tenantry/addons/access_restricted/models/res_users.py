@@ -31,11 +31,16 @@ class ResUsers(models.Model):
         if not self.env.su:
             groups = self.env["res.groups"]
             for vals in [vals_list] if isinstance(vals_list, dict) else list(vals_list):
-                if "groups_id" in vals:
-                    commands = normalize_commands("res.users.groups_id", vals["groups_id"])
-                    after, _ = outcome({0: set()}, commands, keep=set())[0]
-                    groups._check_grantable(after, (), f"the new user {vals.get('login') or ''!r}")
+                # Without groups, the user gets the default ones (the template user's): the
+                # administrator must hold those too.
+                wanted = vals["groups_id"] if "groups_id" in vals else self._default_group_value()
+                commands = normalize_commands("res.users.groups_id", wanted)
+                after, _ = outcome({0: set()}, commands, keep=set())[0]
+                groups._check_grantable(after, (), f"the new user {vals.get('login') or ''!r}")
         return super().create(vals_list)
+
+    def _default_group_value(self) -> Any:
+        return self.default_get(["groups_id"]).get("groups_id", [])
 
     def write(self, vals: Any) -> bool:
         """Check the groups each user would get; a ``SET`` or ``CLEAR`` keeps the groups
