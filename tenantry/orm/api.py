@@ -5,6 +5,7 @@
 - ``depends(*paths)``: the stored compute method's inputs (dotted paths allowed).
 - ``constrains(*fields)``: a check run after create/write touching those fields;
   it raises ``ValidationError`` to refuse the change.
+- ``autovacuum``: a private method that ``ir.autovacuum`` runs daily to clean up.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def constrains(*field_names: str) -> Callable[[F], F]:
         return method
 
     return decorate
+
+
+def autovacuum(method: F) -> F:
+    """Mark a private method (``_gc_...``) for the daily clean-up of ``ir.autovacuum``."""
+    if not method.__name__.startswith("_"):
+        raise TypeError(f"{method.__name__}: an autovacuum method must be private (start with '_')")
+    method._autovacuum = True  # type: ignore[attr-defined]
+    return method
 
 
 def api_kind(method: Any) -> str | None:

@@ -37,6 +37,8 @@ COMMON = {
 """The recordset API every model has (tenantry/orm)."""
 
 EXTRA: dict[str, set[str]] = {
+    "base.language.install": {"lang_install", "switch_lang"},
+    "ir.autovacuum": set(),
     "ir.config_parameter": {"get_param", "set_param"},
     "ir.cron": set(),
     "ir.model": set(),
@@ -50,7 +52,9 @@ EXTRA: dict[str, set[str]] = {
     "product.product": set(),
     "res.company": set(),
     "res.country": set(),
+    "res.country.state": set(),
     "res.groups": set(),
+    "res.lang": {"get_installed"},
     "res.partner": set(),
     "res.users": {"change_password", "context_get", "explain_access", "has_group", "has_groups"},
     "res.users.apikeys": {"generate", "list_keys", "revoke"},

@@ -8,6 +8,7 @@
         "security/base_groups.xml",
         "data/base_data.xml",
         "security/base_security.xml",
+        "data/ir_cron_data.xml",
         "data/res.country.csv",
         "data/res.country.state.csv",
         "data/res.lang.csv",

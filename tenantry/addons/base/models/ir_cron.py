@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from tenantry.orm import fields, models
+from tenantry.exceptions import ValidationError
+from tenantry.orm import api, fields, models
 
 
 class IrCron(models.Model):
@@ -29,3 +30,15 @@ class IrCron(models.Model):
     lastcall = fields.Datetime("Last Execution Date")
     priority = fields.Integer(default=5)
     active = fields.Boolean(default=True)
+
+    @api.constrains("model_name", "method_name")
+    def _check_method(self) -> None:
+        """A cron calls a method that exists: a model of the registry and one of its methods."""
+        for cron in self:
+            model = self.env.registry.models.get(cron.model_name or "")
+            if model is None:
+                raise ValidationError(f"Scheduled action {cron.name!r}: unknown model {cron.model_name!r}")
+            if not callable(getattr(model, cron.method_name or "", None)):
+                raise ValidationError(
+                    f"Scheduled action {cron.name!r}: {cron.model_name} has no method {cron.method_name!r}"
+                )

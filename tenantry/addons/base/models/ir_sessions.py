@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tenantry.orm import fields, models
+from tenantry.orm import api, fields, models
 
 
 class IrSessions(models.Model):
@@ -31,3 +31,8 @@ class IrSessions(models.Model):
     expires = fields.Datetime("Expires On", required=True, index=True)
 
     _sql_constraints = [("sid_hash_uniq", "unique (sid_hash)", "Session ids must be unique.")]
+
+    @api.autovacuum
+    def _gc_expired(self) -> None:
+        """Forget the sessions that have expired (a live one is refreshed as it is used)."""
+        self.sudo().search([("expires", "<", fields.Datetime.now())]).unlink()

@@ -143,6 +143,11 @@ class ResLang(models.Model):
             loader(self.mapped("code"))
 
     @api.model
+    def _update_installed_translations(self) -> None:
+        """Load the addons' translations again into every active language (a weekly cron)."""
+        self.sudo().search([])._load_translations()
+
+    @api.model
     def get_installed(self) -> list[tuple[str, str]]:
         """``(code, name)`` of the active languages, by name."""
         langs = self.sudo().with_context(active_test=True).search([], order="name")
