@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from pathlib import Path
 from typing import Annotated
@@ -90,16 +91,32 @@ def duplicate(
         inst.duplicate_database(src, dst)
 
 
+class DumpFormat(enum.StrEnum):
+    zip = "zip"
+    dump = "dump"
+
+
 @app.command()
 def dump(
-    name: DbName, file: DumpFile, db_url: DbUrl = DEFAULT_URL, addons_path: AddonsPathOpt = None
+    name: DbName,
+    file: DumpFile,
+    backup_format: Annotated[
+        DumpFormat,
+        typer.Option(
+            "--format",
+            help="zip: Odoo's backup (SQL, manifest.json and the attachment files); "
+            "dump: the backend's native file alone (pg_dump -Fc, a SQLite file), without attachment files.",
+        ),
+    ] = DumpFormat.zip,
+    db_url: DbUrl = DEFAULT_URL,
+    addons_path: AddonsPathOpt = None,
 ) -> None:
-    """Write a backup of a database to FILE."""
+    """Write a backup of a database to FILE (Odoo's zip, with the attachment files, by default)."""
     with (
         open_instance(db_url, addons_path) as inst,
         step(f"Dumping {name!r}", f"Dumped {name!r} to {file}"),
     ):
-        inst.dump_database(name, file)
+        inst.dump_database(name, file, backup_format.value)
 
 
 @app.command()
@@ -112,7 +129,7 @@ def restore(
     db_url: DbUrl = DEFAULT_URL,
     addons_path: AddonsPathOpt = None,
 ) -> None:
-    """Create a database from a backup made by `db dump` on the same backend."""
+    """Create a database from a backup made by `db dump` on the same backend (either format)."""
     with (
         open_instance(db_url, addons_path) as inst,
         step(f"Restoring {name!r} from {file}", f"Restored {name!r} from {file}"),
@@ -124,12 +141,15 @@ def restore(
 def size(
     name: DbName,
     human: Annotated[bool, typer.Option("--human", "-H", help="Print e.g. 9.3 MB.")] = False,
+    filestore: Annotated[
+        bool, typer.Option("--filestore", help="The size of its attachment files instead (counted apart).")
+    ] = False,
     db_url: DbUrl = DEFAULT_URL,
     addons_path: AddonsPathOpt = None,
 ) -> None:
-    """Print the size of a database in bytes."""
+    """Print the size of a database in bytes (its attachment files apart: --filestore)."""
     with open_instance(db_url, addons_path) as inst:
-        size_bytes = inst.database_size(name)
+        size_bytes = inst.filestore_size(name) if filestore else inst.database_size(name)
     typer.echo(_human(size_bytes) if human else str(size_bytes))
 
 

@@ -138,7 +138,12 @@ class ModuleManager:
             else:
                 missing.append({"name": name, "state": "uninstalled", "demo": demo, **values})
         if missing:
-            modules.create(missing)
+            known.update((m.name, m) for m in modules.create(missing))
+        # Odoo's external ids of the addons, ``base.module_<name>`` (odoorpc's env.ref uses them).
+        data = env["ir.model.data"]
+        for name, record in known.items():
+            if data._lookup("base", f"module_{name}") is None:
+                data._remember("base", f"module_{name}", "ir.module.module", record.id, True)
 
     def _load(self, env: Environment, manifest: Manifest, mode: str, demo: bool) -> None:
         reflect_models(env, manifest.name)

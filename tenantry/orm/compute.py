@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tenantry.domain.limits import id_batches
+from tenantry.orm import binary
 from tenantry.orm import fields as F
 from tenantry.orm.read import ReadMixin
 
@@ -106,10 +107,14 @@ class ComputeMixin(ReadMixin):
         for name in field_names:
             field = self._fields[name]
             values = records._run_compute(field)
+            raws = {i: field.to_column(_to_write_value(field, v), records) for i, v in values.items()}
+            if binary.in_attachment(field):
+                binary.write_values(records, field, raws)
+                changed.append(name)
+                continue
             column = field.column
             assert column is not None
-            for id_, value in values.items():
-                raw = field.to_column(_to_write_value(field, value), records)
+            for id_, raw in raws.items():
                 conn.execute(sa.update(table).where(table.c.id == id_).values({column: raw}))
             changed.append(name)
         self.env.cr.invalidate(self._name, records._ids)

@@ -18,13 +18,15 @@ from __future__ import annotations
 import base64
 import builtins
 import datetime as dt
-from collections.abc import Sequence
+import reprlib
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import ValidationError
+from tenantry.orm.image import fit_image, human_size
 
 if TYPE_CHECKING:
     from tenantry.orm.recordset import Recordset as BaseModel
@@ -37,6 +39,7 @@ __all__ = [
     "Datetime",
     "Field",
     "Float",
+    "Image",
     "Integer",
     "Json",
     "Many2many",
@@ -413,23 +416,66 @@ class Json(Field):
 
 
 class Binary(Field):
-    """Bytes; over RPC they travel base64-encoded, so strings are decoded on write."""
+    """Bytes: ``rec.field`` gives the raw content; ``read`` gives base64 text (a size such as
+    ``"2.00 Kb"`` with the ``bin_size`` context, as Odoo); writes take raw bytes, or a
+    string which is base64 (decoded as leniently as Odoo does); ``False`` clears.
+
+    ``attachment=True`` (the default, as in Odoo 17): a stored value lives in an
+    ``ir.attachment`` (``res_model, res_field, res_id``), its content in the filestore,
+    and the table has no column for it; ``attachment=False``: a column.
+    """
 
     type = FieldType.BINARY
     sql_type = sa.LargeBinary
+    _slots: ClassVar[dict[str, Any]] = {"attachment": True}
+    attachment: bool
+
+    @property
+    def in_attachment(self) -> bool:
+        """Whether the stored value lives in an ``ir.attachment`` rather than a column."""
+        return bool(self.attachment and self.store and not self.company_dependent)
+
+    @property
+    def column(self) -> str | None:
+        return None if self.in_attachment else super().column
 
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, bytes | bytearray | memoryview):
             return bytes(value)
         if isinstance(value, str):
             try:
-                return base64.b64decode(value, validate=True)
+                return base64.b64decode(value)
             except ValueError:
-                raise self._error(value, "base64 data") from None
-        raise self._error(value, "bytes")
+                raise self._error(reprlib.repr(value), "base64 data") from None
+        raise self._error(reprlib.repr(value), "bytes")
 
-    def to_read(self, value: Any, record: BaseModel, load: str) -> Any:
-        return False if value is None else base64.b64encode(bytes(value)).decode("ascii")
+    def to_read(self, value: Any, record: BaseModel | None, load: str) -> Any:
+        if value is None or value is False:
+            return False
+        if isinstance(value, str):  # already in read form (a size, from a compute method)
+            return value
+        if record is not None and bin_size(record.env.context, self.name):
+            return human_size(len(value))
+        return base64.b64encode(bytes(value)).decode("ascii")
+
+
+class Image(Binary):
+    """An image, resized on write to fit ``max_width`` x ``max_height`` (0: no limit) in its
+    own format, as Odoo's ``fields.Image``; refused when it is not an image."""
+
+    _slots: ClassVar[dict[str, Any]] = {"max_width": 0, "max_height": 0, "verify_resolution": True}
+    max_width: int
+    max_height: int
+    verify_resolution: bool
+
+    def _coerce(self, value: Any) -> Any:
+        data = super()._coerce(value)
+        return fit_image(data, self.max_width, self.max_height, self.verify_resolution) if data else data
+
+
+def bin_size(context: Mapping[str, Any], name: str) -> bool:
+    """Whether binary reads of field ``name`` give sizes (``bin_size`` / ``bin_size_<name>``)."""
+    return bool(context.get("bin_size") or context.get(f"bin_size_{name}"))
 
 
 class _Relational(Field):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import MissingError, ValidationError
-from tenantry.orm import api
+from tenantry.orm import api, binary
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.search import SearchMixin
@@ -168,6 +168,9 @@ class ReadMixin(SearchMixin):
             ids = self._x2many_ids(field, self._ids)[self._ids[0]]
             comodel = self.env[field.comodel_name]
             return comodel.browse(ids)
+        if binary.in_attachment(field):
+            self._fetch(self._prefetch_columns([]))  # the record's own access first
+            return binary.record_value(self, field)
         return field.to_record(self._raw_value(field), self)
 
     def __getitem__(self, key: Any) -> Any:
@@ -264,6 +267,10 @@ class ReadMixin(SearchMixin):
                 related = self._x2many_ids(field, self._ids)
                 for row in rows:
                     row[name] = related[row["id"]]
+            elif binary.in_attachment(field):
+                contents = binary.read_values(self, field, self._ids)
+                for row in rows:
+                    row[name] = contents.get(row["id"], False)
             elif isinstance(field, F.Many2one):
                 column = field.column
                 assert column is not None
@@ -370,7 +377,7 @@ def _to_read(field: F.Field, value: Any, load: str) -> Any:
             return False
         return (value.id, value.sudo()._display_name_for(value.env)) if load == "_classic_read" else value.id
     if isinstance(field, F.Binary) and value:
-        return field.to_read(value, None, load)  # type: ignore[arg-type]
+        return field.to_read(value, None, load)
     return value
 
 

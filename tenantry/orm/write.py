@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tenantry.domain.limits import id_batches
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.orm import api
+from tenantry.orm import api, binary
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.commands import Command, normalize_commands
@@ -272,6 +272,9 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
             raw = field.to_column(value, self)
             if field.required and _is_empty(field, raw):
                 raise ValidationError(f"Missing required value for field '{field.string}' ({label})")
+            if binary.in_attachment(field):
+                inverse[name] = raw  # an attachment, stored once the row is (_apply_inverse)
+                continue
             assert field.column is not None
             if field.company_dependent and creating:
                 if company is None:
@@ -301,6 +304,9 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         """Values of non-stored computed fields: put them in place, then run the inverse."""
         for name, value in values.items():
             field = self._fields[name]
+            if binary.in_attachment(field):
+                binary.write_values(self, field, dict.fromkeys(self._ids, value))
+                continue
             for record in self:
                 self.env.cr.computed[(self._name, name, record._ids[0], self.env.key)] = value
             if field.related:
@@ -338,6 +344,7 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         except sa.exc.IntegrityError as exc:
             raise integrity_error(exc, registry, self._name) from None
         self.env.cr.invalidate()
+        binary.delete_values(self, ids)  # their attachments go with them, as in Odoo
         for (model, field_name), target_ids in targets.items():
             remaining = self.env[model].browse(sorted(target_ids))
             remaining._recompute([field_name])

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tenantry.db import validate_name
+from tenantry.db.backup import BackupFormat
 from tenantry.db.names import is_valid_name
 from tenantry.db.retry import attempts
 from tenantry.exceptions import AccessDenied, DatabaseNotFound, MissingError, UserError, ValidationError
@@ -30,6 +31,7 @@ from tenantry.security import auth
 
 __all__ = ["SERVICES", "Service", "version_info"]
 
+_B64_CHUNK = 4 * (1 << 20)  # base64 characters decoded at a time (a multiple of 4)
 _INSTANCE, _MASTER = "", "master password"
 """The limiter's key for the master password: no database has an empty name."""
 
@@ -259,14 +261,13 @@ def _drop(instance: Instance, config: RpcConfig, db: str) -> bool:
 
 
 def _dump(instance: Instance, config: RpcConfig, db: str, backup_format: str = "zip") -> str:
-    """Base64 of the backend's dump (SQLite file copy or ``pg_dump --format=custom``).
-
-    ``backup_format`` is accepted for compatibility and ignored: there is no filestore.
-    """
+    """Base64 of a backup: Odoo's ``zip`` (SQL, ``manifest.json`` and the filestore; the
+    default) or ``dump`` (the backend's native file: ``pg_dump -Fc``, a SQLite file)."""
     validate_name(db)
+    fmt = BackupFormat.of(backup_format)
     with _scratch() as directory:
         path = directory / "dump"
-        instance.dump_database(db, path)
+        instance.dump_database(db, path, fmt)
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
@@ -274,15 +275,23 @@ def _restore(instance: Instance, config: RpcConfig, db: str, data: str | bytes, 
     validate_name(db)
     if instance.exists(db):
         raise UserError(f"database {db!r} already exists!")
-    try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise UserError("The backup is not valid base64.") from exc
     with _scratch() as directory:
         path = directory / "dump"
-        path.write_bytes(raw)
-        instance.restore_database(db, path, copy=bool(copy))
+        _write_base64(data, path)
+        instance.restore_database(db, path, copy=bool(copy))  # either format, told by its content
     return True
+
+
+def _write_base64(data: Any, path: Path) -> None:
+    """Decode ``data`` into the file ``path`` piece by piece (no second whole copy in memory)."""
+    if not isinstance(data, str | bytes):
+        raise UserError("The backup is not valid base64.")
+    with path.open("wb") as out:
+        for start in range(0, len(data), _B64_CHUNK):
+            try:
+                out.write(base64.b64decode(data[start : start + _B64_CHUNK], validate=True))
+            except (binascii.Error, ValueError) as exc:
+                raise UserError("The backup is not valid base64.") from exc
 
 
 def _change_admin_password(instance: Instance, config: RpcConfig, new: str) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from tenantry.exceptions import UserError
@@ -13,6 +15,16 @@ MODULE_STATES = [
     ("to remove", "To be removed"),
     ("to install", "To be installed"),
 ]
+
+
+_ICON = "static/description/icon.png"
+
+
+def _icon_path(available: Mapping[str, Any], name: Any) -> tuple[str, Path] | None:
+    """``(addon, icon file)`` when the addon ``name`` is in the addons path and has an icon."""
+    manifest = available.get(name) if isinstance(name, str) else None
+    path = manifest.path / _ICON if manifest is not None else None
+    return (name, path) if path is not None and path.is_file() else None
 
 
 class IrModuleCategory(models.Model):
@@ -43,8 +55,26 @@ class IrModuleModule(models.Model):
     application = fields.Boolean(readonly=True)
     dependencies = fields.Char(readonly=True, help="Comma-separated names of the addons this one needs.")
     demo = fields.Boolean("Demo Data", default=False, readonly=True)
+    icon = fields.Char("Icon URL", compute="_compute_icon")
+    icon_image = fields.Binary("Icon", compute="_compute_icon_image")
 
     _sql_constraints = [("name_uniq", "unique (name)", "The name of the module must be unique!")]
+
+    def _icon(self) -> tuple[str, Path] | None:
+        """The addon's ``static/description/icon.png``, else base's (as Odoo's default icon)."""
+        manager = self.env.cr.modules
+        available = manager.available if manager is not None else {}
+        return _icon_path(available, self.name) or _icon_path(available, "base")
+
+    def _compute_icon(self) -> None:
+        for module in self:
+            found = module._icon()
+            module.icon = f"/{found[0]}/{_ICON}" if found else False
+
+    def _compute_icon_image(self) -> None:
+        for module in self:
+            found = module._icon()
+            module.icon_image = found[1].read_bytes() if found else False
 
     def _manager(self) -> Any:
         manager = self.env.cr.modules

@@ -21,6 +21,7 @@ class ResCompany(models.Model):
     email = fields.Char()
     phone = fields.Char()
     active = fields.Boolean(default=True)
+    logo = fields.Image(related="partner_id.image_1920", string="Company Logo", readonly=False)
     user_ids = fields.Many2many("res.users", "res_company_users_rel", "cid", "user_id", "Accepted Users")
 
     _sql_constraints = [

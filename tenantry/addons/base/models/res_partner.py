@@ -57,6 +57,13 @@ class ResPartner(models.Model):
     comment = fields.Text("Notes")
     date = fields.Date(index=True)
     active = fields.Boolean(default=True)
+    # Odoo's image.mixin: the image as uploaded (at most 1920 px a side), and smaller
+    # copies made from it whenever it changes, all kept in attachments.
+    image_1920 = fields.Image("Image", max_width=1920, max_height=1920)
+    image_1024 = fields.Image("Image 1024", related="image_1920", max_width=1024, max_height=1024, store=True)
+    image_512 = fields.Image("Image 512", related="image_1920", max_width=512, max_height=512, store=True)
+    image_256 = fields.Image("Image 256", related="image_1920", max_width=256, max_height=256, store=True)
+    image_128 = fields.Image("Image 128", related="image_1920", max_width=128, max_height=128, store=True)
 
     # Addresses (invoice, delivery...) may go without a name: they show their parent's.
     _sql_constraints = [
