@@ -31,6 +31,7 @@ class FieldType(StrEnum):
     MANY2MANY = "many2many"
     JSON = "json"
     BINARY = "binary"
+    REFERENCE = "reference"
 
     @property
     def is_relational(self) -> bool:
@@ -43,7 +44,7 @@ class FieldType(StrEnum):
     @property
     def is_string(self) -> bool:
         """Types whose empty string is the same as NULL (no value) in domains."""
-        return self in (FieldType.CHAR, FieldType.TEXT, FieldType.SELECTION)
+        return self in (FieldType.CHAR, FieldType.TEXT, FieldType.SELECTION, FieldType.REFERENCE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,7 @@ _CONVERTERS = {
     FieldType.CHAR: _to_str,
     FieldType.TEXT: _to_str,
     FieldType.SELECTION: _to_str,
+    FieldType.REFERENCE: _to_str,
     FieldType.DATE: _to_date,
     FieldType.DATETIME: _to_datetime,
 }
@@ -163,6 +164,7 @@ LIKE_TYPES = frozenset(
         FieldType.CHAR,
         FieldType.TEXT,
         FieldType.SELECTION,
+        FieldType.REFERENCE,
         FieldType.INTEGER,
         FieldType.DATE,
         FieldType.MANY2ONE,

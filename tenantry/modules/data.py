@@ -196,6 +196,13 @@ class DataLoader:
         self.record(xml_id, model_name, values, noupdate, _flag(element.get("forcecreate"), True))
 
     def _xml_value(self, model: BaseModel, field: Field, node: Element) -> Any:
+        if node.get("ref") is not None and field.type is FieldType.REFERENCE:
+            # A reference names its model too: "model,id", the model being the xml id's.
+            module, name = self._qualify(node.get("ref", ""))
+            found = self.env["ir.model.data"]._lookup(module, name)
+            if found is None:
+                raise UserError(f"External ID not found in the system: {module}.{name}")
+            return f"{found[0]},{found[1]}"
         if node.get("ref") is not None:
             target = self.ref(node.get("ref", ""))
             return [(Command.SET, 0, [target])] if field.type.is_x2many else target

@@ -45,6 +45,7 @@ __all__ = [
     "Many2many",
     "Many2one",
     "One2many",
+    "Reference",
     "Selection",
     "Text",
 ]
@@ -405,6 +406,51 @@ class Selection(Field):
                 f"(allowed: {', '.join(map(repr, allowed))})."
             )
         return value
+
+
+class Reference(Selection):
+    """A link to one record of any of several models, stored as ``"model,id"`` text.
+
+    ``selection`` lists the ``(model, label)`` pairs allowed (or names a method giving
+    them; empty: any model). ``rec.field`` is the record (``False`` when empty), ``read``
+    gives the ``"model,id"`` text, as in Odoo.
+    """
+
+    type = FieldType.REFERENCE
+
+    def to_column(self, value: Any, record: BaseModel) -> Any:
+        if value is None or value is False:
+            return None
+        if isinstance(value, str):
+            model, _, raw_id = value.partition(",")
+            try:
+                res_id = int(raw_id.strip())
+            except ValueError:
+                raise self._error(value, "'model,id'") from None
+        elif getattr(value, "_name", None) and hasattr(value, "ids"):
+            if len(value.ids) != 1:
+                raise self._error(value, "a single record")
+            model, res_id = value._name, value.ids[0]
+        else:
+            raise self._error(value, "'model,id' or a record")
+        model = model.strip()
+        allowed = [key for key, _label in self.options(record)]
+        if (allowed and model not in allowed) or model not in record.env.registry.models:
+            raise ValidationError(
+                f"Wrong value for {self.model_name}.{self.name}: {value!r} (model {model!r} is not "
+                f"one of {', '.join(map(repr, allowed)) or 'the models'})."
+            )
+        if res_id <= 0:
+            raise self._error(value, "a record id")
+        return f"{model},{res_id}"
+
+    def to_record(self, value: Any, record: BaseModel) -> Any:
+        if not value:
+            return False
+        model, _, res_id = str(value).partition(",")
+        if model not in record.env.registry.models or not res_id.isdigit():
+            return False
+        return record.env[model].browse(int(res_id))
 
 
 class Json(Field):

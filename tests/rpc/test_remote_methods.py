@@ -38,6 +38,12 @@ COMMON = {
 
 EXTRA: dict[str, set[str]] = {
     "base.language.install": {"lang_install", "switch_lang"},
+    "ir.actions.act_url": set(),
+    "ir.actions.act_window": set(),
+    "ir.actions.act_window_close": set(),
+    "ir.actions.actions": set(),
+    "ir.actions.client": set(),
+    "ir.actions.report": {"report_action"},
     "ir.autovacuum": set(),
     "ir.config_parameter": {"get_param", "set_param"},
     "ir.cron": set(),
@@ -49,6 +55,7 @@ EXTRA: dict[str, set[str]] = {
     "ir.module.module": {f"button_immediate_{verb}" for verb in ("install", "uninstall", "upgrade")},
     "ir.rule": set(),
     "ir.sessions": set(),
+    "ir.ui.menu": set(),
     "product.product": set(),
     "res.company": set(),
     "res.country": set(),

@@ -12,6 +12,7 @@
         "data/res.country.csv",
         "data/res.country.state.csv",
         "data/res.lang.csv",
+        "data/ir_actions_data.xml",
         "security/ir.model.access.csv",
     ],
     "demo": ["data/base_demo.xml"],

@@ -7,6 +7,7 @@
     "data": [
         "security/sale_security.xml",
         "security/ir.model.access.csv",
+        "data/sale_report.xml",
     ],
     "demo": ["demo/sale_demo.xml"],
     "application": True,

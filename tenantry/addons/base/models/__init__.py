@@ -1,4 +1,6 @@
 from . import (  # noqa: F401
+    ir_actions,
+    ir_actions_report,
     ir_attachment,
     ir_autovacuum,
     ir_config_parameter,
@@ -8,6 +10,7 @@ from . import (  # noqa: F401
     ir_module,
     ir_rule,
     ir_sessions,
+    ir_ui_menu,
     res_company,
     res_country,
     res_groups,
@@ -17,4 +20,5 @@ from . import (  # noqa: F401
     res_users_apikeys,
     res_users_explain,
     res_users_groups,
+    res_users_home_action,
 )
