@@ -193,6 +193,20 @@ def test_removing_an_implication_leaves_the_users_their_groups(env: Environment)
     assert extra.id in env.cr.policy.groups(env, user.id)  # type: ignore[attr-defined]
 
 
+def test_remove_group_revokes_an_implication_from_users_who_have_it_only_through_it(
+    env: Environment,
+) -> None:
+    extra = make_group(env, "Extra")
+    carrier = make_group(env, "Carrier", implied=[extra])
+    other = make_group(env, "Other carrier", implied=[extra])
+    through_carrier = make_user(env, "through-carrier", [carrier])
+    through_both = make_user(env, "through-both", [carrier, other])
+    carrier._remove_group(extra)
+    assert extra not in carrier.implied_ids
+    assert extra.id not in _rows(env, through_carrier)
+    assert extra.id in _rows(env, through_both)
+
+
 DEMOTIONS: dict[str, Callable[[dict[str, int]], list[tuple[Any, ...]]]] = {
     "unlink internal, link portal": lambda g: [(3, g["internal"]), (4, g["portal"])],
     "as Odoo's form sends it": lambda g: [(3, g["internal"]), (3, g["public"]), (4, g["portal"])],

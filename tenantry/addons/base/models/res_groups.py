@@ -17,6 +17,7 @@ from tenantry.domain.limits import id_batches
 from tenantry.exceptions import UserError
 from tenantry.orm import api, fields, models
 from tenantry.orm.commands import Command, normalize_commands
+from tenantry.security.groups import implied_by
 
 from .security_data import SecurityDataMixin
 
@@ -104,6 +105,30 @@ class ResGroups(SecurityDataMixin, models.Model):
         if members:
             members.sudo()._modified(["groups_id"])  # losing the Internal User group changes share
         return result
+
+    def _apply_group(self, implied_group: Any) -> None:
+        """Make these groups imply ``implied_group`` (their users get it)."""
+        self.filtered(lambda g: implied_group not in g.implied_ids).write(
+            {"implied_ids": [(Command.LINK, implied_group.id)]}
+        )
+
+    def _remove_group(self, implied_group: Any) -> None:
+        """Stop these groups implying ``implied_group``, and take it from their users who
+        do not get it from another of their groups (Odoo's explicit revocation: removing
+        an implication alone leaves users what they had)."""
+        groups = self.filtered(lambda g: implied_group in g.implied_ids)
+        if not groups:
+            return
+        groups.write({"implied_ids": [(Command.UNLINK, implied_group.id)]})
+        users = self.env["res.users"].browse(sorted(groups._member_ids()))
+        implied = self._implied_map()
+        losing = [
+            uid
+            for uid, gids in users._group_rows().items()
+            if implied_group.id not in implied_by(gids - {implied_group.id}, implied)
+        ]
+        if losing:
+            implied_group.write({"users": [(Command.UNLINK, uid) for uid in losing]})
 
     def _member_ids(self) -> set[int]:
         """The users who hold these groups (their stored rows; archived users included)."""
