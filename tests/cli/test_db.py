@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from ._helpers import Cli, database_env, failed_cleanly, succeeded
@@ -86,3 +87,19 @@ def _listed(cli: Cli, db_url: str) -> str:
     """``db list`` output without the session's own ``s-...`` databases (shared PostgreSQL cluster)."""
     lines = succeeded(cli("db", "list", db_url=db_url)).stdout.splitlines(keepends=True)
     return "".join(line for line in lines if not line.startswith("s-"))
+
+
+def test_dump_is_odoos_zip_with_the_files_unless_format_dump(cli: Cli, db_url: str, tmp_path: Path) -> None:
+    succeeded(cli("db", "create", "files", db_url=db_url))
+    with database_env(db_url, "files") as env:
+        env["ir.attachment"].create({"name": "a.txt", "raw": b"attached"})
+    assert int(succeeded(cli("db", "size", "files", "--filestore", db_url=db_url)).stdout) == len(b"attached")
+    complete, native = tmp_path / "files.zip", tmp_path / "files.dump"
+    succeeded(cli("db", "dump", "files", str(complete), db_url=db_url))
+    succeeded(cli("db", "dump", "files", str(native), "--format", "dump", db_url=db_url))
+    assert zipfile.is_zipfile(complete) and not zipfile.is_zipfile(native)
+    assert "dump.sql" in zipfile.ZipFile(complete).namelist()
+    for name, backup, files in (("from-zip", complete, len(b"attached")), ("from-dump", native, 0)):
+        succeeded(cli("db", "restore", name, str(backup), db_url=db_url))  # the format is read from the file
+        assert int(succeeded(cli("db", "size", name, "--filestore", db_url=db_url)).stdout) == files
+    assert cli("db", "dump", "files", str(tmp_path / "x"), "--format", "tar", db_url=db_url).exit_code == 2
