@@ -59,6 +59,7 @@ __all__ = [
     "check_credentials_in",
     "check_password_in",
     "forget",
+    "has_caller",
     "valid_uid",
 ]
 
@@ -213,6 +214,11 @@ def _record_failure(state: _AuthState, key: Key) -> None:
 def bind_caller(env: Environment, instance: Instance, client_ip: str | None) -> None:
     """Make password checks by model code in this transaction count for ``client_ip``."""
     env.cr.data[_CALLER] = (_state(instance), client_ip)
+
+
+def has_caller(env: Environment) -> bool:
+    """Whether this transaction serves a request (:func:`bind_caller` was called)."""
+    return _CALLER in env.cr.data
 
 
 def _caller(env: Environment) -> tuple[_AuthState, str | None]:

@@ -145,11 +145,13 @@ class Server:
         from tenantry.rpc.call import call_kw
         from tenantry.rpc.marshal import to_wire
         from tenantry.security.auth import bind_caller
+        from tenantry.security.identity import bind_web_session
 
         db, uid, context = session.db, session.uid, session.context
         for attempt in attempts():  # run again when it lost a race with another transaction
             with attempt, instance.env(db, uid, context, optimistic=attempt.optimistic) as env:
                 bind_caller(env, instance, client_ip)
+                bind_web_session(env, session.sid)
                 return to_wire(call_kw(env, model, method, args, kwargs))
         raise AssertionError("unreachable")  # pragma: no cover
 

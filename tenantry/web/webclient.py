@@ -1,4 +1,4 @@
-"""The web client's JSON routes: version, session, ``call_kw`` and the database list.
+"""The web client's JSON routes: version, session, ``call_kw``, ``call_button`` and the database list.
 
 Session routes use the server-side session of ``tenantry.web.sessions``; a
 missing or expired one is ``SessionExpired`` (JSON-RPC code 100).
@@ -17,7 +17,7 @@ from tenantry.web.jsonrpc import json_endpoint, required
 from tenantry.web.sessions import Session
 from tenantry.web.tenancy import visible_databases
 
-__all__ = ["routes", "session_info"]
+__all__ = ["clean_action", "routes", "session_info"]
 
 
 def session_info(server: Server, session: Session) -> dict[str, Any]:
@@ -82,6 +82,32 @@ def _call_kw(call: Call) -> Any:
     return call.server.call_kw(call.session(), model, method, args, kwargs, call.client_ip)
 
 
+def _call_button(call: Call) -> Any:
+    """A button of the web client: ``call_kw``, whose result is an action to run, or False."""
+    model, method, args, kwargs = required(call, "model", "method", "args", "kwargs")
+    action = call.server.call_kw(call.session(), model, method, args, kwargs, call.client_ip)
+    if isinstance(action, dict) and action.get("type") != "":
+        return clean_action(action)
+    return False
+
+
+def clean_action(action: dict[str, Any]) -> dict[str, Any]:
+    """An action as the web client runs it (Odoo's ``clean_action``): a ``type`` (closing
+    the dialog by default) and, for a window action, its ``views`` from ``view_mode``."""
+    cleaned = dict(action)
+    kind = cleaned.setdefault("type", "ir.actions.act_window_close")
+    if kind == "ir.actions.act_window" and not cleaned.get("views"):
+        modes = str(cleaned.get("view_mode") or "list,form").split(",")
+        view_id = cleaned.get("view_id")
+        first = view_id[0] if isinstance(view_id, list | tuple) and view_id else (view_id or False)
+        cleaned["views"] = [
+            [first if index == 0 else False, "list" if mode.strip() == "tree" else mode.strip()]
+            for index, mode in enumerate(modes)
+            if mode.strip()
+        ]
+    return cleaned
+
+
 def _database_list(call: Call) -> list[str]:
     if not call.server.config.list_db:
         raise AccessDenied("The database list is disabled on this server.")
@@ -96,5 +122,7 @@ routes = [
     Route("/web/session/destroy", json_endpoint(_destroy), methods=["POST"]),
     Route("/web/dataset/call_kw", json_endpoint(_call_kw), methods=["POST"]),
     Route("/web/dataset/call_kw/{path:path}", json_endpoint(_call_kw), methods=["POST"]),
+    Route("/web/dataset/call_button", json_endpoint(_call_button), methods=["POST"]),
+    Route("/web/dataset/call_button/{path:path}", json_endpoint(_call_button), methods=["POST"]),
     Route("/web/database/list", json_endpoint(_database_list), methods=["POST"]),
 ]

@@ -63,8 +63,13 @@ EXTRA: dict[str, set[str]] = {
     "res.groups": set(),
     "res.lang": {"get_installed"},
     "res.partner": set(),
-    "res.users": {"change_password", "context_get", "explain_access", "has_group", "has_groups"},
+    "res.users": {
+        "api_key_wizard", "change_password", "context_get", "explain_access", "has_group", "has_groups",
+    },
     "res.users.apikeys": {"generate", "list_keys", "revoke"},
+    "res.users.apikeys.description": {"check_access_make_key", "make_key"},
+    "res.users.apikeys.show": set(),
+    "res.users.identitycheck": {"run_check"},
     "sale.order": {"action_cancel", "action_confirm"},
     "sale.order.line": set(),
 }

@@ -14,6 +14,7 @@
         "data/res.lang.csv",
         "data/ir_actions_data.xml",
         "security/ir.model.access.csv",
+        "security/base_wizard_security.xml",
     ],
     "demo": ["data/base_demo.xml"],
     "installable": True,

@@ -29,6 +29,9 @@ class IrSessions(models.Model):
     created = fields.Datetime("Created On", required=True)
     last_used = fields.Datetime("Last Used On", required=True)
     expires = fields.Datetime("Expires On", required=True, index=True)
+    identity_checked = fields.Datetime(
+        "Identity Checked On", help="When the user last gave their password again (check_identity)."
+    )
 
     _sql_constraints = [("sid_hash_uniq", "unique (sid_hash)", "Session ids must be unique.")]
 

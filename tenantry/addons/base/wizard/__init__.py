@@ -1,1 +1,1 @@
-from . import base_language_install  # noqa: F401
+from . import base_language_install, res_users_identitycheck  # noqa: F401
