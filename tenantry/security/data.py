@@ -155,6 +155,7 @@ def load(conn: Connection, registry: Registry) -> SecurityData:
 
 
 def direct_groups(conn: Connection, registry: Registry, uid: int) -> list[int]:
+    """The user's rows of ``res_groups_users_rel`` (implied groups are stored there too)."""
     rel = registry.metadata.tables["res_groups_users_rel"]
     return list(conn.execute(sa.select(rel.c.gid).where(rel.c.uid == uid)).scalars())
 

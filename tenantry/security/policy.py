@@ -86,7 +86,9 @@ class SecurityPolicy:
         return state
 
     def groups(self, env: Environment, uid: int | None = None) -> frozenset[int]:
-        """The groups of a user, implied groups included."""
+        """The groups of a user, implied groups included: the user's stored rows (which
+        hold implied groups, as in Odoo 17) closed over ``implied_ids`` again, for rows
+        written before that or outside the ORM."""
         state = self.state(env)
         uid = env.uid if uid is None else uid
         found = state.user_groups.get(uid)
