@@ -170,3 +170,32 @@ def test_a_group_name_cannot_start_with_a_dash(env: Environment) -> None:
     group = make_group(env, "Plain")
     with pytest.raises(UserError, match='can not start with "-"'):
         group.write({"name": "-hidden"})
+
+
+@pytest.mark.parametrize("pattern", ["%Sale%", "Sales /", "%Technical%", "Administration / "])
+def test_full_name_like_matches_what_python_sees(env: Environment, pattern: str) -> None:
+    """The SQL search agrees with the full names computed in Python."""
+    everything = env["res.groups"].search([])
+    found = env["res.groups"].search([("full_name", "like", pattern)])
+    piece = pattern.strip("%")
+    assert found and set(found.ids) == {g.id for g in everything if piece in g.full_name}
+
+
+def test_apply_group_makes_groups_imply_it_once(env: Environment) -> None:
+    target = make_group(env, "Target")
+    plain = make_group(env, "Plain")
+    already = make_group(env, "Already", implied=[target])
+    member = make_user(env, "applied", [plain])
+    (plain + already)._apply_group(target)
+    assert target in plain.implied_ids and already.implied_ids == target
+    assert target in member.groups_id
+
+
+def test_remove_group_leaves_users_who_hold_it_from_elsewhere(env: Environment) -> None:
+    user = make_user(env, "holder", [])
+    target = make_group(env, "A", users=[(6, 0, user.ids)])
+    other = make_group(env, "B", users=[(6, 0, user.ids)])
+    carrier = make_group(env, "C", implied=[target])
+    (other + carrier)._remove_group(target)
+    assert target not in carrier.implied_ids
+    assert user in target.users  # C had no users: nobody loses A
