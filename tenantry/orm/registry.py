@@ -150,6 +150,11 @@ def _compose(
         description = _first_attr(classes, "_description") or name
         model_cls._description = description
         model_cls._table = _first_attr(classes, "_table") or name.replace(".", "_")
+        # Abstract or transient as declared, whatever mixins it inherits (a model inheriting
+        # the abstract mail.thread still has a table).
+        declaring = next((c for c in classes if c.__dict__.get("_name") == name), classes[-1])
+        model_cls._abstract = declaring._abstract
+        model_cls._transient = declaring._transient
         _add_magic_fields(model_cls, declared)
         for attr in list(declared):
             field_origin.setdefault((name, attr), model_origin[name])

@@ -56,6 +56,6 @@ def test_manifest_is_read_without_running_code(tmp_path: Path) -> None:
 def test_builtin_addons_are_found() -> None:
     names = set(AddonsPath().manifests())
     assert {"base", "sale_demo"} <= names
-    assert AddonsPath().get("sale_demo").depends == ("base",)
+    assert AddonsPath().get("sale_demo").depends == ("base", "mail")
     with pytest.raises(UserError):
         AddonsPath(["/definitely/not/here"])

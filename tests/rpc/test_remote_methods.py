@@ -25,7 +25,7 @@ from tests.security.helpers import as_user, grant, make_user
 from tests.web.conftest import Serve, serve  # noqa: F401  (the module-scoped fixture)
 
 SHIPPED = [
-    "sale_demo", "access_apps", "access_restricted", "access_settings_menu",
+    "sale", "sale_demo", "access_apps", "access_restricted", "access_settings_menu",
     "hidden_admin", "ir_rule_protected",
 ]  # fmt: skip
 
@@ -56,13 +56,15 @@ EXTRA: dict[str, set[str]] = {
     "ir.rule": set(),
     "ir.sessions": set(),
     "ir.ui.menu": set(),
+    "mail.followers": set(),
+    "mail.thread": {"message_subscribe", "message_unsubscribe"},
     "product.product": set(),
     "res.company": set(),
     "res.country": set(),
     "res.country.state": set(),
     "res.groups": set(),
     "res.lang": {"get_installed"},
-    "res.partner": set(),
+    "res.partner": {"message_subscribe", "message_unsubscribe"},
     "res.users": {
         "api_key_wizard", "change_password", "context_get", "explain_access", "has_group", "has_groups",
     },
@@ -70,7 +72,7 @@ EXTRA: dict[str, set[str]] = {
     "res.users.apikeys.description": {"check_access_make_key", "make_key"},
     "res.users.apikeys.show": set(),
     "res.users.identitycheck": {"run_check"},
-    "sale.order": {"action_cancel", "action_confirm"},
+    "sale.order": {"action_cancel", "action_confirm", "message_subscribe", "message_unsubscribe"},
     "sale.order.line": set(),
 }
 """Each model of the shipped addons and its own remote methods, reviewed one by one."""

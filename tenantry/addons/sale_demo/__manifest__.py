@@ -3,7 +3,7 @@
     "version": "17.0.1.0",
     "category": "Sales",
     "summary": "Products, quotations and sales orders with Odoo's sales access rules",
-    "depends": ["base"],
+    "depends": ["base", "mail"],
     "data": [
         "security/sale_security.xml",
         "security/ir.model.access.csv",

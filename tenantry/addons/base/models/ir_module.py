@@ -55,10 +55,35 @@ class IrModuleModule(models.Model):
     application = fields.Boolean(readonly=True)
     dependencies = fields.Char(readonly=True, help="Comma-separated names of the addons this one needs.")
     demo = fields.Boolean("Demo Data", default=False, readonly=True)
+    menus_by_module = fields.Text("Menus", compute="_compute_menus_by_module")
+    reports_by_module = fields.Text("Reports", compute="_compute_reports_by_module")
+    views_by_module = fields.Text("Views", compute="_compute_views_by_module")
     icon = fields.Char("Icon URL", compute="_compute_icon")
     icon_image = fields.Binary("Icon", compute="_compute_icon_image")
 
     _sql_constraints = [("name_uniq", "unique (name)", "The name of the module must be unique!")]
+
+    # What each addon's data made, one name a line (Odoo's Technical Data tab): its menus
+    # by full path, its reports and its views by name; empty text when there are none.
+
+    def _compute_menus_by_module(self) -> None:
+        for module in self:
+            module.menus_by_module = module._made("ir.ui.menu", "complete_name")
+
+    def _compute_reports_by_module(self) -> None:
+        for module in self:
+            module.reports_by_module = module._made("ir.actions.report", "name")
+
+    def _compute_views_by_module(self) -> None:
+        for module in self:
+            module.views_by_module = module._made("ir.ui.view", "name")
+
+    def _made(self, model: str, label: str) -> str:
+        if not self.name or model not in self.env.registry.models:
+            return ""
+        rows = self.env["ir.model.data"].sudo().search([("module", "=", self.name), ("model", "=", model)])
+        records = self.env[model].sudo().with_context(active_test=False).browse(rows.mapped("res_id"))
+        return "\n".join(sorted(str(record[label] or "") for record in records.exists()))
 
     def _icon(self) -> tuple[str, Path] | None:
         """The addon's ``static/description/icon.png``, else base's (as Odoo's default icon)."""

@@ -13,6 +13,7 @@ ORDER_STATES = [
 
 class SaleOrder(models.Model):
     _name = "sale.order"
+    _inherit = ["mail.thread"]
     _description = "Sales Order"
     _order = "id desc"
     _check_company_auto = True

@@ -1,0 +1,1 @@
+from . import mail_followers, mail_thread, res_partner  # noqa: F401

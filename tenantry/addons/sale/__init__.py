@@ -1,0 +1,1 @@
+"""The Sales application: data only (actions and menus over sale_demo)."""
