@@ -94,6 +94,8 @@ class _Compiler:
         field = model.fields[leaf.field_name]
         if not self._sudo and self._ctx.check_field is not None:
             self._ctx.check_field(model, field)
+        if field.delegate is not None:
+            return self._delegated(field, model, table, leaf)
         handlers = _LEAF_HANDLERS[_kind(field)]
         handler = handlers.get(leaf.operator)
         if handler is None:
@@ -102,6 +104,16 @@ class _Compiler:
                 f"operator {leaf.operator.value!r} is not supported on {field.type} fields."
             )
         return handler(self, field, model, table, leaf)
+
+    def _delegated(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
+        """A leaf on a field inherited through ``_inherits``: the same leaf on the parent,
+        ``link IN (SELECT id FROM parent WHERE leaf)``. As Odoo's join, the parent's record
+        rules and active flag do not apply (the link is required: every record has one)."""
+        link = model.fields[field.delegate or ""]
+        parent = comodel_of(link, self._schema)
+        alias = parent.table.alias()
+        inner = self.node(leaf, parent, alias)
+        return self._column(link, table).in_(sa.select(alias.c[_id_column(parent)]).where(inner))
 
     # -- scalar columns (and many2one, a column of ids) -------------------------------
 

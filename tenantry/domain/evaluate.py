@@ -109,6 +109,8 @@ class _Evaluator:
 
     def _leaf(self, leaf: Leaf, model: ModelSchema, ids: Ids) -> Ids:
         field = model.fields[leaf.field_name]
+        if field.delegate is not None:
+            return self._delegated(field, model, ids, leaf)
         kind = "x2many" if field.type.is_x2many else "scalar"
         handler = _LEAF_HANDLERS[kind].get(leaf.operator)
         if handler is None:
@@ -117,6 +119,14 @@ class _Evaluator:
                 f"operator {leaf.operator.value!r} is not supported on {field.type} fields."
             )
         return handler(self, field, model, ids, leaf)
+
+    def _delegated(self, field: FieldSchema, model: ModelSchema, ids: Ids, leaf: Leaf) -> Ids:
+        """A leaf on a field inherited through ``_inherits``: the same leaf on the parents."""
+        link = model.fields[field.delegate or ""]
+        parents = self.values(model, ids, link)
+        targets = {parent for parent in parents.values() if parent is not None}
+        found = self.node(leaf, comodel_of(link, self._schema), targets)
+        return {i for i in ids if parents.get(i) in found}
 
     def values(self, model: ModelSchema, ids: Collection[int], field: FieldSchema) -> Mapping[int, Any]:
         if field.name == "id":

@@ -138,6 +138,8 @@ class _Parser:
             operator = _LIST_SWAP[operator]
         path = tuple(left.split("."))
         field, owner, depth = self._walk(path, model)
+        if field.search is not None:
+            return self._searched(field, owner, path, operator, right, depth)
         last = relation_depth(field.type)  # what the last step adds when it is a sub-select
         if operator in (Operator.ANY, Operator.NOT_ANY):
             if not field.type.is_relational:
@@ -163,6 +165,23 @@ class _Parser:
             last = 0
         return Leaf(path, operator, value), 1 + depth + last
 
+    def _searched(
+        self,
+        field: FieldSchema,
+        owner: ModelSchema,
+        path: tuple[str, ...],
+        operator: Operator,
+        right: Any,
+        depth: int,
+    ) -> tuple[Domain, int]:
+        """A leaf on a field searched by a function: the domain the function gives, on the
+        field's model (through ``any`` when the path leads there)."""
+        assert field.search is not None
+        sub, sub_depth = self._domain(field.search(operator.value, right), owner)
+        if len(path) == 1:
+            return sub, depth + sub_depth
+        return Leaf(path[:-1], Operator.ANY, sub), 1 + depth + sub_depth
+
     def _walk(self, path: tuple[str, ...], model: ModelSchema) -> tuple[FieldSchema, ModelSchema, int]:
         """The last field of ``path``, the model holding it and the nesting its steps
         add (each relation followed nests a sub-select); checks every step."""
@@ -175,6 +194,8 @@ class _Parser:
                 raise _TermProblem(f"unknown field {name!r}{where}")
             if not field.searchable:
                 raise _TermProblem(f"field {name!r} is not stored and cannot be searched")
+            if field.delegate is not None:  # tested on the parent record: a sub-select
+                depth += relation_depth(FieldType.MANY2ONE)
             if step == len(path) - 1:
                 return field, owner, depth
             if not field.type.is_relational:

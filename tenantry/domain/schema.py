@@ -59,6 +59,11 @@ class FieldSchema:
     ``company_dependent`` fields are stored in a JSON column mapping the company
     id (as a string key) to the value; the value for the current company is used.
     ``groups`` is the comma-separated xml ids restricting the field, or None.
+    ``delegate`` names, for a field inherited through ``_inherits``, the many2one of
+    this model holding the parent record: domains on the field test the parent's field
+    of the same name (without the parent's record rules, as Odoo's join does).
+    ``search`` rewrites a leaf on a non-stored field: ``search(operator, value)`` gives
+    the domain (a list) to test instead; a pure function of its arguments.
     """
 
     name: str
@@ -74,10 +79,12 @@ class FieldSchema:
     company_dependent: bool = False
     groups: str | None = None
     selection: tuple[tuple[str, str], ...] = ()
+    delegate: str | None = None
+    search: Callable[[str, Any], Any] | None = field(default=None, compare=False)
 
     @property
     def searchable(self) -> bool:
-        return self.store or self.type.is_x2many
+        return self.store or self.type.is_x2many or self.delegate is not None or self.search is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,7 +228,7 @@ def _bootstrap(env: Environment) -> None:
     conn = env.cr.conn
     if conn.execute(sa.select(users.c.id).where(users.c.id == SUPERUSER_ID)).first() is None:
         conn.execute(
-            sa.insert(users).values(id=SUPERUSER_ID, login="__system__", name="System", active=False)
+            sa.insert(users).values(id=SUPERUSER_ID, login="__system__", active=False)
         )
         if conn.dialect.name == "postgresql":
             conn.execute(

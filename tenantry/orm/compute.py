@@ -82,11 +82,14 @@ class ComputeMixin(ReadMixin):
 
     def _compute_related(self, field: F.Field, captured: dict[int, Any]) -> None:
         *path, last = field.related.split(".")
-        for record in self:
-            target: Any = record
-            for step in path:
-                target = target[step][:1] if target else target
-            captured[record._ids[0]] = target[last] if target else _empty(self, field)
+        targets: dict[int, Any] = {record._ids[0]: record for record in self}
+        for step in path:
+            stepped = {id_: target[step][:1] if target else target for id_, target in targets.items()}
+            # The records reached share one prefetch set: reading the first fetches them all.
+            prefetch = tuple(dict.fromkeys(i for target in stepped.values() for i in target._ids))
+            targets = {id_: type(t)(t.env, t._ids, prefetch) for id_, t in stepped.items()}
+        for id_, target in targets.items():
+            captured[id_] = target[last] if target else _empty(self, field)
 
     def _compute_display_name(self) -> None:
         rec_name = self._rec_name

@@ -81,6 +81,8 @@ class Field:
     copy: Any
     compute_sudo: Any
     write_only: bool
+    inherited: bool
+    search: Any
     comodel_name: Any
     inverse_name: Any
     selection: Any
@@ -94,6 +96,10 @@ class Field:
     digits: Any
     translate: Any
     auto_join: Any
+
+    inherited_field: Any = None
+    """For an inherited field, the parent model's field (a :class:`Field`) it stands for;
+    set by the registry. Typed ``Any``: a ``Field``-typed class attribute is a descriptor."""
 
     _slots: ClassVar[dict[str, Any]] = {
         "string": None,
@@ -113,6 +119,12 @@ class Field:
         "copy": _UNSET,
         "compute_sudo": _UNSET,
         "write_only": False,
+        # A field of a parent model read and written through the ``_inherits`` link
+        # (a related field, see tenantry.orm.delegation); set by the registry.
+        "inherited": False,
+        # How a non-stored field is searched: a pure function (operator, value) -> domain,
+        # or the name of a static method of the model giving one.
+        "search": None,
     }
 
     def __init__(self, string: str | None = None, **kwargs: Any) -> None:
@@ -185,6 +197,11 @@ class Field:
     @property
     def computed(self) -> bool:
         return bool(self.compute or self.related)
+
+    @property
+    def inherited_link(self) -> str | None:
+        """The ``_inherits`` many2one an inherited field goes through (None for other fields)."""
+        return str(self.related).split(".", 1)[0] if self.inherited and self.related else None
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         if self.company_dependent:
@@ -555,7 +572,9 @@ class Many2one(_Relational):
 
     type = FieldType.MANY2ONE
     sql_type = sa.Integer
-    _slots: ClassVar[dict[str, Any]] = {"ondelete": "set null", "auto_join": False}
+    _slots: ClassVar[dict[str, Any]] = {"ondelete": "set null", "auto_join": False, "delegate": False}
+    delegate: bool
+    """``delegate=True``: the model inherits the comodel's fields through this link (``_inherits``)."""
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         if value is None or value is False:

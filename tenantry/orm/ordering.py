@@ -3,7 +3,8 @@
 An order comes from callers (and over RPC from clients), so it is parsed
 strictly: field names, ``asc``/``desc`` and ``nulls first``/``nulls last`` only;
 anything else is a ``ValidationError``. Ordering by a many2one orders by the
-comodel's own ``_order``. NULLs sort last ascending and first descending on
+comodel's own ``_order``, by an inherited field (``_inherits``) by the
+parent's field. NULLs sort last ascending and first descending on
 both backends (PostgreSQL's default), made explicit because SQLite differs;
 non-nullable columns (``id``) get no NULLS clause, which would stop SQLite
 from using the primary-key order.
@@ -12,7 +13,7 @@ from using the primary-key order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,8 @@ def parse_order(spec: str, model: ModelSchema) -> tuple[OrderTerm, ...]:
         field = model.field(name)
         if field is None:
             raise ValidationError(f"Invalid order {spec!r}: unknown field {name!r} on model {model.name!r}")
-        if field.column is None or field.type.is_x2many:
+        # An inherited field orders by the parent's (checked when compiled, with the schema).
+        if (field.column is None and field.delegate is None) or field.type.is_x2many:
             raise ValidationError(f"Invalid order {spec!r}: field {model.name}.{name} is not stored")
         nulls = match["nulls"].lower() if match["nulls"] else None
         terms.append(OrderTerm(name, (match["dir"] or "asc").lower() == "desc", nulls))
@@ -73,31 +75,62 @@ def compile_order(
 ) -> list[ColumnElement[Any]]:
     """SQLAlchemy ORDER BY clauses for ``spec`` on ``model`` (its table or ``table``)."""
     source = model.table if table is None else table
+    compiler = _OrderCompiler(schema, check_field, company_id)
     clauses: list[ColumnElement[Any]] = []
     for term in parse_order(spec, model):
+        for value, combined, nullable in compiler.values(model, source, term, _depth):
+            clauses.append(_direction(value, combined, nullable=nullable))
+    return clauses
+
+
+class _OrderCompiler:
+    """The values one order term sorts by: a column; the comodel's own ``_order`` for a
+    many2one (one level deep); the parent's field for a field inherited through
+    ``_inherits``. Values from another table are correlated scalar subqueries."""
+
+    __slots__ = ("_check_field", "_company_id", "_schema")
+
+    def __init__(
+        self, schema: Schema, check_field: Callable[[ModelSchema, Any], None] | None, company_id: int | None
+    ) -> None:
+        self._schema = schema
+        self._check_field = check_field
+        self._company_id = company_id
+
+    def values(
+        self, model: ModelSchema, source: FromClause, term: OrderTerm, depth: int
+    ) -> Iterator[tuple[Any, OrderTerm, bool]]:
+        """``(value, term, nullable)`` for each value ``term`` on ``model`` sorts by."""
         field = model.fields[term.field]
-        if check_field is not None:
-            check_field(model, field)
+        if self._check_field is not None:
+            self._check_field(model, field)
+        if field.delegate is not None:
+            link = model.fields[field.delegate]
+            parent = self._schema[link.relation or ""]
+            inherited = parent.field(field.name)
+            if inherited is None or (inherited.column is None and inherited.delegate is None):
+                raise ValidationError(f"Invalid order: field {model.name}.{field.name} is not stored")
+            alias = parent.table.alias()
+            assert link.column is not None
+            for value, combined, _nullable in self.values(parent, alias, term, depth):
+                inner = sa.select(value).where(alias.c.id == source.c[link.column]).scalar_subquery()
+                yield inner, combined, True
+            return
         assert field.column is not None  # parse_order only keeps stored fields
         column: Any = source.c[field.column]
-        if field.type is FieldType.MANY2ONE and field.relation and _depth < 1 and not field.company_dependent:
+        if field.type is FieldType.MANY2ONE and field.relation and depth < 1 and not field.company_dependent:
             # Order by the target's own _order, through a scalar subquery per term.
-            comodel = schema[field.relation]
+            comodel = self._schema[field.relation]
             alias = comodel.table.alias()
             for sub in parse_order(comodel.order, comodel):
-                subfield = comodel.fields[sub.field]
-                if check_field is not None:
-                    check_field(comodel, subfield)
-                assert subfield.column is not None
-                value: Any = alias.c[subfield.column]
-                inner = sa.select(value).where(alias.c.id == column).scalar_subquery()
                 combined = OrderTerm(sub.field, sub.descending != term.descending, term.nulls)
-                clauses.append(_direction(inner, combined, nullable=True))
-            continue
+                for value, inner_term, _nullable in self.values(comodel, alias, combined, depth + 1):
+                    inner = sa.select(value).where(alias.c.id == column).scalar_subquery()
+                    yield inner, inner_term, True
+            return
         if field.company_dependent:
-            column = column[str(company_id)].as_string() if company_id else sa.null()
-        clauses.append(_direction(column, term, nullable=field.name != "id"))
-    return clauses
+            column = column[str(self._company_id)].as_string() if self._company_id else sa.null()
+        yield column, term, field.name != "id"
 
 
 def _direction(column: Any, term: OrderTerm, *, nullable: bool) -> ColumnElement[Any]:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import MissingError, ValidationError
-from tenantry.orm import api, binary
+from tenantry.orm import api, binary, delegation
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.search import SearchMixin
@@ -59,9 +59,12 @@ class ReadMixin(SearchMixin):
         return [c for c in columns + extra if c is not None]
 
     def _read_columns(self, names: Sequence[str]) -> list[str]:
-        """The columns holding the stored fields among ``names``."""
+        """The columns holding the stored fields among ``names`` (and the ``_inherits``
+        links that inherited ones are read through)."""
         fields = self._fields
-        return [c for n in names if (c := fields[n].column) is not None and n != "id"]
+        columns = [c for n in names if (c := fields[n].column) is not None and n != "id"]
+        links = {link for n in names if (link := fields[n].inherited_link) is not None}
+        return columns + [c for link in sorted(links) if (c := fields[link].sql_column) not in columns]
 
     def _fetch(self, columns: Sequence[str], missing_ok: bool = False) -> None:
         """Make sure the cache holds ``columns`` for self, fetching the prefetch set.
@@ -258,9 +261,13 @@ class ReadMixin(SearchMixin):
         cache = self._cache_rows()
         company = self._company_id() if any(self._fields[n].company_dependent for n in names) else None
         rows: list[dict[str, Any]] = [{"id": i} for i in self._ids]
+        inherited = delegation.read_inherited(self, [n for n in names if self._fields[n].inherited], load)
         for name in names:
             field = self._fields[name]
-            if field.computed and not field.store:
+            if name in inherited:
+                for row, value in zip(rows, inherited[name], strict=True):
+                    row[name] = value
+            elif field.computed and not field.store:
                 for row, record in zip(rows, self, strict=True):
                     row[name] = _to_read(field, record._get_value(field), load)
             elif field.type.is_x2many:
@@ -342,6 +349,7 @@ class ReadMixin(SearchMixin):
     def default_get(self, fields_list: Sequence[str]) -> dict[str, Any]:
         """Default values: ``default_<field>`` context keys first, then field defaults."""
         result: dict[str, Any] = {}
+        inherited: list[str] = []
         for name in fields_list:
             field = self._fields.get(name)
             if field is None:
@@ -349,9 +357,13 @@ class ReadMixin(SearchMixin):
             key = f"default_{name}"
             if key in self.env.context:
                 result[name] = self.env.context[key]
+            elif field.inherited:
+                inherited.append(name)
             elif field.default is not F._UNSET:
                 value = field.default(self) if callable(field.default) else field.default
                 result[name] = _to_write(field, value)
+        if inherited:
+            result.update(delegation.inherited_defaults(self, inherited))
         return result
 
 
@@ -389,16 +401,19 @@ def _to_write(field: F.Field, value: Any) -> Any:
 
 
 def _describe(model: Any, field: F.Field) -> dict[str, Any]:
+    # An inherited field is described as the parent's (writable, searchable and sortable
+    # as it is), as Odoo describes its related fields with ``inherited``.
+    origin = delegation.inherited_field(field)
     desc: dict[str, Any] = {
         "name": field.name,
         "type": field.type.value,
         "string": field.string or field.name,
         "help": field.help or False,
         "required": bool(field.required),
-        "readonly": bool(field.readonly) or (field.computed and not field.inverse),
+        "readonly": bool(field.readonly) or (field.computed and not field.inverse and not field.inherited),
         "store": bool(field.store),
-        "searchable": bool(field.store or field.type.is_x2many),
-        "sortable": bool(field.column) and not field.type.is_x2many,
+        "searchable": bool(origin.store or field.type.is_x2many or field.search),
+        "sortable": bool(origin.column) and not field.type.is_x2many,
         "company_dependent": bool(field.company_dependent),
         "manual": False,
         "depends": list(field.depends),

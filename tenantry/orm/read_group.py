@@ -21,6 +21,7 @@ from tenantry.domain.schema import FieldType
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api
 from tenantry.orm.access import Operation
+from tenantry.orm.delegation import ParentJoins, stored_somewhere
 from tenantry.orm.write import WriteMixin
 
 _AGGREGATES: dict[str, Callable[..., Any]] = {
@@ -65,10 +66,9 @@ class ReadGroupMixin(WriteMixin):
         self._check_read_access()
         touched = [s.field for s in specs]
         table = self._table_obj
+        joins = ParentJoins(self)  # inherited fields (_inherits) are read from the parent's table
         dialect = self.env.cr.dialect
-        group_cols = [
-            _bucket(table.c[self._fields[s.field].sql_column], s.granularity, dialect) for s in specs
-        ]
+        group_cols = [_bucket(joins.column(s.field), s.granularity, dialect) for s in specs]
         aggregates = self._aggregates(fields, {s.field for s in specs})
         touched += [a[1] for a in aggregates]
         if not self.env.su:
@@ -77,9 +77,9 @@ class ReadGroupMixin(WriteMixin):
                 self.env.cr.policy.check_fields(self.env, self._name, restricted, Operation.READ)
         selected = [c.label(f"g{i}") for i, c in enumerate(group_cols)]
         for alias, name, func in aggregates:
-            selected.append(_AGGREGATES[func](table.c[self._fields[name].sql_column]).label(alias))
+            selected.append(_AGGREGATES[func](joins.column(name)).label(alias))
         selected.append(sa.func.count(table.c.id).label("__count"))
-        stmt = sa.select(*selected)
+        stmt = sa.select(*selected).select_from(joins.source)
         where = self._where(domain)
         if where is not None:
             stmt = stmt.where(where)
@@ -118,7 +118,7 @@ class ReadGroupMixin(WriteMixin):
         field = self._fields.get(name)
         if field is None:
             raise ValidationError(f"Invalid groupby {spec!r}: unknown field on model {self._name!r}")
-        if not field.column or field.type.is_x2many:
+        if not stored_somewhere(self, name) or field.type.is_x2many:
             raise ValidationError(f"Invalid groupby {spec!r}: field {self._name}.{name} is not stored")
         if field.type in (FieldType.DATE, FieldType.DATETIME):
             granularity = granularity or "month"
@@ -142,12 +142,12 @@ class ReadGroupMixin(WriteMixin):
             if name in grouped:
                 continue
             if func is None:
-                if field.type not in (FieldType.INTEGER, FieldType.FLOAT) or not field.column:
+                if field.type not in (FieldType.INTEGER, FieldType.FLOAT) or not stored_somewhere(self, name):
                     continue
                 func = "sum"
             if func not in _AGGREGATES:
                 raise ValidationError(f"Invalid aggregation function {func!r}")
-            if not field.column:
+            if not stored_somewhere(self, name):
                 raise ValidationError(f"Cannot aggregate non-stored field {self._name}.{name}")
             result.append((alias, name, func))
         return result

@@ -33,6 +33,8 @@ class Recordset:
     # Model metadata (class attributes, set by addon classes and the registry).
     _name: ClassVar[str] = ""
     _inherit: ClassVar[str | Sequence[str] | None] = None
+    _inherits: ClassVar[Mapping[str, str]] = {}
+    """Delegation inheritance: parent model -> the many2one holding the parent record."""
     _description: ClassVar[str] = ""
     _table: ClassVar[str] = ""
     _order: ClassVar[str] = "id"

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from tenantry.domain.schema import ModelSchema, Schema
 from tenantry.exceptions import UserError
 from tenantry.orm import fields as F
+from tenantry.orm.delegation import setup_inherits
 from tenantry.orm.models import BaseModel, Model
 from tenantry.orm.schema import build_tables, field_schema
 
@@ -59,10 +60,12 @@ class Registry:
         self.addons: tuple[str, ...] = tuple(a.name for a in addons)
         models, origins = _compose(addons)
         self.models: Mapping[str, type[BaseModel]] = MappingProxyType(models)
-        # (model, field) -> the addon that first declared it; model -> declaring addon.
-        self.field_origin: Mapping[tuple[str, str], str] = MappingProxyType(origins["fields"])
         self.model_origin: Mapping[str, str] = MappingProxyType(origins["models"])
         _setup_fields(self.models)
+        # Delegation (_inherits) adds the parents' fields, once every model is complete.
+        setup_inherits(self.models, origins["fields"], origins["models"], self.addons)
+        # (model, field) -> the addon that first declared it; model -> declaring addon.
+        self.field_origin: Mapping[tuple[str, str], str] = MappingProxyType(origins["fields"])
         self.metadata: sa.MetaData = build_tables(self.models)
         schema: dict[str, ModelSchema] = {}
         for name, cls in self.models.items():
@@ -73,7 +76,7 @@ class Registry:
                 table=cls._table_obj,
                 fields=MappingProxyType({f.name: field_schema(f, self.models) for f in cls._fields.values()}),
                 rec_name=cls._rec_name or "id",
-                parent_name=cls._parent_name if cls._parent_name in cls._fields else None,
+                parent_name=cls._parent_name if _stored(cls, cls._parent_name) else None,
                 active_name="active" if "active" in cls._fields else None,
                 order=cls._order,
             )
@@ -174,6 +177,11 @@ def _compose(
     return models, {"fields": field_origin, "models": model_origin}
 
 
+def _stored(cls: type[BaseModel], name: str) -> bool:
+    field = cls._fields.get(name)
+    return field is not None and field.column is not None
+
+
 def _parts_of(parts: Mapping[str, list[type[BaseModel]]], name: str, addon: str) -> list[type[BaseModel]]:
     if name not in parts:
         raise UserError(f"Addon {addon} inherits from unknown model {name}")
@@ -265,7 +273,7 @@ def _triggers(models: Mapping[str, type[BaseModel]]) -> dict[tuple[str, str], tu
             if not (field.computed and field.store):
                 continue
             paths = field.depends or _method_depends(cls, field)
-            for path in paths:
+            for path in _through_related(models, cls, paths):
                 model = cls
                 steps = path.split(".")
                 for index, step in enumerate(steps):
@@ -282,6 +290,36 @@ def _triggers(models: Mapping[str, type[BaseModel]]) -> dict[tuple[str, str], tu
                     if dep.relational and index + 1 < len(steps):
                         model = models[dep.comodel_name]
     return {key: tuple(dict.fromkeys(value)) for key, value in found.items()}
+
+
+_MAX_RELATED_STEPS = 16
+
+
+def _through_related(
+    models: Mapping[str, type[BaseModel]], cls: type[BaseModel], paths: Iterable[str]
+) -> list[str]:
+    """``paths`` plus, for each step that is a non-stored related field (an inherited field
+    among them), the path through what it is related to: ``name`` on res.users also
+    depends on ``partner_id.name``, which is what a change of the partner's name writes."""
+    result: list[str] = []
+    todo = list(paths)
+    while todo:
+        path = todo.pop()
+        if path in result or path.count(".") > _MAX_RELATED_STEPS:
+            continue  # a related field through its own model expands without end
+        result.append(path)
+        model = cls
+        steps = path.split(".")
+        for index, step in enumerate(steps):
+            field = model._fields.get(step)
+            if field is None:
+                break  # reported by the caller
+            if field.related and not field.store:
+                todo.append(".".join([*steps[:index], *str(field.related).split("."), *steps[index + 1 :]]))
+            if not (field.relational and field.comodel_name in models):
+                break
+            model = models[field.comodel_name]
+    return result
 
 
 def _method_depends(cls: type[BaseModel], field: F.Field) -> tuple[str, ...]:

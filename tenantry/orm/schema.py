@@ -85,7 +85,8 @@ def build_tables(models: Mapping[str, type[BaseModel]]) -> sa.MetaData:
                 sa.Index(constraint_name(cls._table, name), *cols, unique=True)
     for cls in models.values():
         for field in cls._fields.values():
-            if isinstance(field, F.Many2many) and field.relation not in metadata.tables:
+            inherited = field.inherited  # an inherited many2many is its parent's relation
+            if isinstance(field, F.Many2many) and not inherited and field.relation not in metadata.tables:
                 own, other = cls._table, models[field.comodel_name]._table
                 sa.Table(
                     field.relation,
@@ -138,7 +139,32 @@ def field_schema(field: F.Field, models: Mapping[str, type[BaseModel]]) -> Field
         company_dependent=bool(field.company_dependent),
         groups=field.groups,
         selection=selection,
+        delegate=_delegate(field),
+        search=_search_function(field, models),
     )
+
+
+def _delegate(field: F.Field) -> str | None:
+    """The ``_inherits`` link through which domains reach an inherited field: None when the
+    parent's field itself cannot be searched (a non-stored computed field)."""
+    origin = field.inherited_field
+    while origin is not None and origin.inherited and origin.inherited_field is not None:
+        origin = origin.inherited_field
+    if origin is None or not (origin.store or origin.type.is_x2many):
+        return None
+    return field.inherited_link
+
+
+def _search_function(field: F.Field, models: Mapping[str, type[BaseModel]]) -> Any:
+    """The function searching a non-stored field (``search=``): given, or a static method named."""
+    search = field.search
+    if search is None or field.store:
+        return None
+    if isinstance(search, str):
+        search = getattr(models[field.model_name], search, None)
+    if not callable(search):
+        raise TypeError(f"{field!r}: search= must be a function or the name of a static method")
+    return search
 
 
 def sync_schema(conn: Connection, registry: Registry) -> None:

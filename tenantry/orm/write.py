@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tenantry.domain.limits import id_batches
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.orm import api, binary
+from tenantry.orm import api, binary, delegation
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.commands import Command, normalize_commands
@@ -107,7 +107,9 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         self._check_model_access(Operation.CREATE)
         prepared = [self._with_defaults(vals) for vals in vals_list]
         self._check_field_access({k for vals in prepared for k in vals}, Operation.CREATE)
-        splits = [self._split_vals(vals, creating=True) for vals in prepared]
+        # Parent records (_inherits) first, from the inherited values.
+        own = delegation.create_parents(self, prepared) if self._inherits else prepared
+        splits = [self._split_vals(vals, creating=True) for vals in own]
         now = F.Datetime.now()
         rows: list[dict[str, Any]] = []
         for columns, _x2m, _inverse in splits:
@@ -157,7 +159,11 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
             raise self.env.cr.policy.forbidden(self, Operation.CREATE, refused)
 
     def _with_defaults(self, vals: Mapping[str, Any]) -> dict[str, Any]:
-        missing = [n for n in self._fields if n not in vals and n not in _LOG_ACCESS and n != "id"]
+        skipped = delegation.skipped_defaults(self, vals) if self._inherits else set()
+        missing = [
+            n for n in self._fields
+            if n not in vals and n not in _LOG_ACCESS and n != "id" and n not in skipped
+        ]  # fmt: skip
         defaults = self.default_get(missing) if missing else {}
         company = self._fields.get("company_id")
         if (
@@ -182,12 +188,13 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         self._check_model_access(Operation.WRITE)
         self._check_rules(Operation.WRITE, missing_ok=False)
         self._check_field_access(set(vals), Operation.WRITE)
-        columns, x2m, inverse = self._split_vals(vals, creating=False)
+        own, parents = delegation.split_inherited(self, vals) if self._inherits else (vals, {})
+        columns, x2m, inverse = self._split_vals(own, creating=False)
         ids = list(dict.fromkeys(self._ids))
         before = self._trigger_targets_with_path(set(vals))
         conn = self.env.cr.conn
         table = self._table_obj
-        cd_fields = [n for n in vals if n in self._fields and self._fields[n].company_dependent]
+        cd_fields = [n for n in own if n in self._fields and self._fields[n].company_dependent]
         plain = {k: v for k, v in columns.items() if k not in cd_fields}
         if self._log_access:
             plain.update(write_uid=self.env.uid, write_date=F.Datetime.now())
@@ -205,6 +212,7 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         except sa.exc.IntegrityError as exc:
             raise integrity_error(exc, self.env.registry, self._name) from None
         self.env.cr.invalidate(self._name, ids)
+        delegation.write_parents(self, parents)
         for name, commands in x2m.items():
             for record in self:
                 record._apply_x2many(self._fields[name], commands)
@@ -355,10 +363,17 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
     def copy_data(self, default: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """The values ``copy`` creates the duplicate from."""
         result = []
+        # Odoo's rule: the _inherits links are not copied (a copy gets a new parent, made
+        # from the copied inherited fields), unless ``default`` names the parent to use:
+        # then none of that parent's fields are copied.
+        links = set(self._inherits.values())
+        given = {link for link in links if default and link in default}
         for record in self:
             vals: dict[str, Any] = {}
             for name, field in self._fields.items():
-                if not field.copy or name in _LOG_ACCESS or name == "id" or field.computed:
+                if not field.copy or name in _LOG_ACCESS or name == "id" or name in links:
+                    continue
+                if field.computed and not (field.inherited and field.inherited_link not in given):
                     continue
                 value = record._get_value(field)
                 if field.type is FieldType.MANY2MANY:

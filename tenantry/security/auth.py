@@ -1,7 +1,8 @@
 """Who is calling: logins and per-call credential checks, all behind one rate limiter.
 
 - :func:`authenticate` turns ``(db, login, password)`` into a uid, or ``AccessDenied``.
-  A hash made with older Argon2 parameters is replaced on success.
+  A hash made with older Argon2 parameters is replaced on success, and the login is
+  recorded (the user's ``login_date``).
 - :func:`check_credentials` is run by every ``object`` call: the password or an API key
   of scope ``rpc``. Argon2 is slow on purpose, so a success is remembered for
   ``CACHE_TTL`` seconds, keyed by an HMAC of the password under a per-process secret
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -39,7 +41,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from tenantry.db.retry import attempts
+from tenantry.db.retry import attempts, is_retryable
+from tenantry.db.sqlite_engine import BUSY_TIMEOUT_MS
 from tenantry.exceptions import AccessDenied
 from tenantry.security import passwords
 from tenantry.security.data import transaction_version
@@ -75,6 +78,7 @@ _CALLER = "auth.caller"
 """``Transaction.data`` key: the limiter and client address of the request (``bind_caller``)."""
 
 clock = time.monotonic  # replaced by tests
+_log = logging.getLogger(__name__)
 
 Key = tuple[str, str | int, str | None]
 """``(database, login or unknown uid, client address)``: what the limiter counts."""
@@ -247,7 +251,9 @@ def authenticate(
     if not _is_text(login) or "\x00" in login:  # PostgreSQL refuses NUL in text
         raise AccessDenied()
     with _counted(_state(instance), (db, login, client_ip)):
-        return _login(instance, db, login, password, api_keys)
+        uid = _login(instance, db, login, password, api_keys)
+    _record_login(instance, db, uid)
+    return uid
 
 
 def _login(instance: Instance, db: str, login: str, password: object, api_keys: bool) -> int:
@@ -270,6 +276,48 @@ def _login(instance: Instance, db: str, login: str, password: object, api_keys: 
                 return int(user.id)
             raise AccessDenied()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _record_login(instance: Instance, db: str, uid: int) -> None:
+    """Record the login (``res.users.log``, the user's ``login_date``), as Odoo's
+    ``_update_last_login``: in a short transaction of its own once the password was
+    checked, so that SQLite's write lock is never held through Argon2.
+
+    A login does not wait for SQLite's writers: when another transaction holds the
+    write lock, the login is recorded by a thread that waits for it instead. Nor does
+    it fail for the record: an error is logged.
+    """
+    try:
+        with instance.env(db, uid, optimistic=True) as env, _without_waiting(env):
+            env["res.users"].browse(uid)._update_last_login()
+    except Exception as exc:
+        if is_retryable(exc):
+            threading.Thread(target=_record_later, args=(instance, db, uid), daemon=True).start()
+        else:
+            _log.warning("Could not record the login of user %s on %s", uid, db, exc_info=True)
+
+
+def _record_later(instance: Instance, db: str, uid: int) -> None:
+    try:
+        with instance.env(db, uid) as env:
+            env["res.users"].browse(uid)._update_last_login()
+    except Exception:  # the database went away meanwhile: the login is not recorded
+        _log.warning("Could not record the login of user %s on %s", uid, db, exc_info=True)
+
+
+@contextmanager
+def _without_waiting(env: Environment) -> Iterator[None]:
+    """On SQLite, a write in the block fails at once (``database is locked``) instead of
+    waiting ``busy_timeout`` for the transaction that holds the write lock."""
+    if env.cr.dialect != "sqlite":
+        yield
+        return
+    conn = env.cr.conn
+    conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 # -- every call -----------------------------------------------------------------------------

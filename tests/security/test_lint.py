@@ -39,7 +39,8 @@ def test_lint_on_the_stock_rules_reports_only_the_test_models_without_acl(env: E
     # but the fixture addons' models, which really have no ACL row.
     findings = lint(env)
     assert [(f.kind, f.model) for f in findings] == [
-        (FindingKind.NO_ACL, model) for model in ("test.gadget", "test.line", "test.tag", "test.thing")
+        (FindingKind.NO_ACL, model)
+        for model in ("test.gadget", "test.line", "test.tag", "test.thing", "test.variant")
     ]
     assert (
         findings[0].message == "test.gadget has no ACL row (ir.model.access): only the superuser can use it."

@@ -21,4 +21,5 @@ from . import (  # noqa: F401
     res_users_explain,
     res_users_groups,
     res_users_home_action,
+    res_users_log,
 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,11 +22,14 @@ error message can reach it; only the methods below read and write it, in SQL."""
 
 
 class ResUsers(SecurityDataMixin, models.Model):
+    """A user: the login and security data of a partner, whose fields are the user's too
+    (``_inherits``, as in Odoo): the name, email, address... are the partner's."""
+
     _name = "res.users"
     _description = "User"
+    _inherits = {"res.partner": "partner_id"}
     _order = "name, login"
 
-    name = fields.Char(required=True)
     login = fields.Char(required=True, help="Used to log into the system")
     password = fields.Char(
         compute="_compute_password",
@@ -34,12 +38,18 @@ class ResUsers(SecurityDataMixin, models.Model):
         copy=False,
         help="Write-only: stored as an Argon2 hash, reads as empty.",
     )
-    partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
-    email = fields.Char()
-    # Odoo users delegate to their partner; rules read these through ``user``.
-    commercial_partner_id = fields.Many2one(
-        "res.partner", "Commercial Entity", related="partner_id.commercial_partner_id"
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Related Partner",
+        required=True,
+        ondelete="restrict",
+        help="Partner-related data of the user",
     )
+    # Inherited like every partner field, but declared to be read in superuser mode, as
+    # Odoo does: whoever may read a user reads its name and email, even without access
+    # to its partner.
+    name = fields.Char(related="partner_id.name", inherited=True, readonly=False)
+    email = fields.Char(related="partner_id.email", inherited=True, readonly=False)
     groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", "Groups")
     company_id = fields.Many2one(
         "res.company", "Company", required=True, default=lambda self: self.env.company.id or False
@@ -144,18 +154,45 @@ class ResUsers(SecurityDataMixin, models.Model):
 
     @api.model_create_multi
     def create(self, vals_list: Any) -> Any:
-        """A user without a partner gets one, with the user's name, email and company."""
-        prepared = self.env["res.partner"]._with_own_partners(
-            vals_list, lambda vals: {"company_id": vals.get("company_id") or False}
-        )
-        return super().create(prepared)
+        """A user without a partner gets one (``_inherits``) from the partner fields given
+        (name, email...), without a company: as in Odoo, a user's own partner is shared
+        by the user's companies. A partner given with a company moves to the user's, and
+        the partner is archived with an archived user."""
+        users = super().create(vals_list)
+        for user in users:
+            partner = user.partner_id
+            if partner.company_id and partner.company_id != user.company_id:
+                partner.write({"company_id": user.company_id.id})
+            if partner.active != user.active:
+                partner.write({"active": user.active})
+        return users
 
     def write(self, vals: Any) -> bool:
+        """As in Odoo: reactivating a user reactivates its partner, and a partner that has
+        a company follows the user to its new default company."""
+        if isinstance(vals, Mapping) and vals.get("active"):
+            for user in self:
+                if not user.active and not user.partner_id.active:
+                    user.partner_id.write({"active": True})
         result = super().write(vals)
-        if "name" in vals or "email" in vals:
-            partner_vals = {k: vals[k] for k in ("name", "email") if k in vals}
-            self.sudo().mapped("partner_id").write(partner_vals)
+        if isinstance(vals, Mapping) and "company_id" in vals:
+            for user in self:
+                partner = user.partner_id
+                if partner.company_id and partner.company_id != user.company_id:
+                    partner.write({"company_id": user.company_id.id})
         return result
+
+    def copy(self, default: Mapping[str, Any] | None = None) -> Any:
+        """As in Odoo: the copy is named "<name> (copy)" (unless given a name or a partner)
+        and logs in as "<login> (copy)"; it gets a partner of its own, a copy of this one's
+        fields, unless ``default`` names the partner."""
+        self.ensure_one()
+        values = dict(default or {})
+        if "name" not in values and "partner_id" not in values:
+            values["name"] = f"{self.name} (copy)"
+        if "login" not in values:
+            values["login"] = f"{self.login} (copy)"
+        return super().copy(values)
 
     @api.model
     def context_get(self) -> dict[str, Any]:

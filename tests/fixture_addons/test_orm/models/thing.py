@@ -101,3 +101,16 @@ class TestThingExtension(models.Model):
     @api.model
     def make_many(self, count: int) -> Any:
         return self.create([{"name": f"thing {i}"} for i in range(count)])
+
+
+class TestVariant(models.Model):
+    """Delegation inheritance: a variant is a thing (``_inherits``) with fields of its own;
+    its own ``code`` hides the thing's."""
+
+    _name = "test.variant"
+    _description = "Test Variant"
+    _inherits = {"test.thing": "thing_id"}
+
+    thing_id = fields.Many2one("test.thing", "Thing", required=True, ondelete="cascade")
+    size = fields.Integer()
+    code = fields.Char("Variant Code")
