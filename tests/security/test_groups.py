@@ -162,6 +162,37 @@ def test_a_group_given_by_any_path_stores_what_it_implies(env: Environment, how:
     assert user.share is False
 
 
+def _link_on_user(user: Any, group: Any) -> None:
+    user.write({"groups_id": [(4, group.id)]})
+
+
+def _link_on_group(user: Any, group: Any) -> None:
+    group.write({"users": [(4, user.id)]})
+
+
+def _imply_from_a_held_group(user: Any, group: Any) -> None:
+    held = user.env["res.groups"].create({"name": "Held", "users": [(4, user.id)]})
+    held.write({"implied_ids": [(4, group.id)]})
+
+
+@pytest.mark.parametrize("given", ["sale_demo.group_sale_manager", "sale_demo.group_sale_salesman"])
+@pytest.mark.parametrize("change", [_link_on_user, _link_on_group, _imply_from_a_held_group])
+def test_a_membership_change_is_seen_at_once_from_both_sides(
+    env: Environment, change: Any, given: str
+) -> None:
+    """Cached values (the group's users, the user's groups, the policy's answers) follow,
+    also when the given group implies nothing the user lacked."""
+    user = make_user(env, "watched", ["base.group_user"])
+    salesman = env.ref("sale_demo.group_sale_salesman")
+    as_user = env(user=user.id)["res.users"]
+    assert user not in salesman.users and salesman not in user.groups_id
+    assert not as_user.has_group("sale_demo.group_sale_salesman")
+    change(user, env.ref(given))
+    assert user in salesman.users and salesman in user.groups_id
+    assert as_user.has_group("sale_demo.group_sale_salesman")
+    assert as_user.has_groups(f"{given},base.group_portal")
+
+
 def test_removing_a_group_removes_what_only_it_implied(env: Environment) -> None:
     other = make_group(env, "Unrelated")
     user = make_user(env, "remover", ["sale_demo.group_sale_manager", other])

@@ -131,13 +131,13 @@ class ResUsers(models.Model):
             conn.execute(sa.insert(rel), added)
         for uid, gids in removed.items():
             conn.execute(sa.delete(rel).where(rel.c.uid == uid, rel.c.gid.in_(sorted(gids))))
-        if added or removed:
-            self.env.cr.invalidate("res.users")
-            self.env.cr.invalidate("res.groups")
-            changed(self.env)
         touched.update(row["uid"] for row in added)
         touched.update(removed)
         if touched:
+            # Both sides of the relation, and every cached answer about these users' groups.
+            self.env.cr.invalidate("res.users")
+            self.env.cr.invalidate("res.groups")
+            changed(self.env)
             users = self.browse(sorted(touched))
             users.sudo()._modified(["groups_id"])
             users._check_one_user_type()
