@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tenantry.exceptions import AccessError, UserError
 from tenantry.instance import Instance
@@ -115,6 +116,37 @@ def test_has_group_over_rpc_without_ids_answers_for_the_caller(instance: Instanc
 
     assert ask("base.group_user") is True
     assert ask("base.group_system") is False
+
+
+@pytest.mark.parametrize(
+    "xml_id", ["base.main_company", "base.user_admin", "base.partner_admin", "base.lang_en"]
+)
+@pytest.mark.parametrize("method", ["has_group", "has_groups"])
+def test_an_external_id_of_another_model_is_no_group(env: Environment, method: str, xml_id: str) -> None:
+    """Only groups' external ids count: the id of a company or a user is not a group id
+    (the company with id 1 is not the group with id 1, which the admin may hold)."""
+    admin = env.ref("base.user_admin")
+    assert getattr(admin, method)(xml_id) is False
+
+
+def test_a_long_groups_spec_costs_no_query_per_name(env: Environment) -> None:
+    """``has_groups`` is remote: a caller listing many external ids (of many modules)
+    must not cost a lookup each; they are resolved from the security snapshot."""
+    spec = ",".join(f"m{i}.g{i}" for i in range(20_000)) + ",base.group_user"
+    user = env(user=env.ref("base.user_demo").id)["res.users"]
+    assert user.has_groups("base.group_user")  # the snapshot is loaded
+    selects: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        selects.append(statement)
+
+    sa.event.listen(env.cr.conn, "before_cursor_execute", record)
+    try:
+        assert user.has_groups(spec) is True
+        assert user.has_groups("!" + spec.replace(",", ",!")) is False
+    finally:
+        sa.event.remove(env.cr.conn, "before_cursor_execute", record)
+    assert len(selects) < 5
 
 
 # -- res.groups ---------------------------------------------------------------------------

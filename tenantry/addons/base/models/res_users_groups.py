@@ -185,19 +185,16 @@ class ResUsers(models.Model):
         """
         user = self._asked_user()
         user._check_group_question(group_ext_id)
-        group = self.env.ref(group_ext_id, raise_if_not_found=False)
-        return group is not None and group.id in user._held_groups()
+        if "." not in group_ext_id:
+            raise ValidationError(f"External ID not fully qualified: {group_ext_id!r}")
+        group = user._group_xmlids().get(group_ext_id)
+        return group is not None and group in user._held_groups()
 
     def has_groups(self, group_spec: str) -> bool:
         """Odoo's ``groups=`` test: ``'a.x,b.y'`` any of them, ``'!c.z'`` none of them."""
         user = self._asked_user()
         user._check_group_question(group_spec)
-        names = [n.strip().lstrip("!") for n in group_spec.split(",") if n.strip()]
-        resolve = {}
-        for name in names:
-            group = self.env.ref(name, raise_if_not_found=False) if "." in name else None
-            resolve[name] = group.id if group else None
-        return has_groups(group_spec, user._held_groups(), resolve)
+        return has_groups(group_spec, user._held_groups(), user._group_xmlids())
 
     def _asked_user(self) -> Any:
         return self if self._ids else self.browse(self.env.uid)
@@ -208,6 +205,15 @@ class ResUsers(models.Model):
         if isinstance(policy, SecurityPolicy):
             return policy.groups(self.env, self.id)
         return frozenset(self._effective_group_ids())
+
+    def _group_xmlids(self) -> Mapping[str, int]:
+        """Every group's external id -> id: the policy's snapshot (no query per name, however
+        many names a ``groups`` spec lists), else read from ``ir.model.data``."""
+        policy = self.env.cr.policy
+        if isinstance(policy, SecurityPolicy):
+            return policy.state(self.env).data.group_xmlids
+        data = self.env["ir.model.data"].sudo().search([("model", "=", "res.groups")])
+        return {f"{row.module}.{row.name}": row.res_id for row in data}
 
     def _check_group_question(self, spec: Any) -> None:
         """Who may ask about a user's groups: as in Odoo, anyone about themselves, internal
