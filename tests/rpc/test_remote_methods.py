@@ -72,6 +72,7 @@ EXTRA: dict[str, set[str]] = {
     "res.users.apikeys.description": {"check_access_make_key", "make_key"},
     "res.users.apikeys.show": set(),
     "res.users.identitycheck": {"run_check"},
+    "res.users.log": set(),
     "sale.order": {"action_cancel", "action_confirm", "message_subscribe", "message_unsubscribe"},
     "sale.order.line": set(),
 }
