@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     res_groups,
     res_lang,
     res_partner,
+    res_partner_sync,
     res_users,
     res_users_apikeys,
     res_users_explain,

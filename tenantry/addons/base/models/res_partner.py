@@ -3,7 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
+
+from ..mail import parse_contact
 
 ADDRESS_TYPES = [
     ("contact", "Contact"),
@@ -120,3 +123,25 @@ class ResPartner(models.Model):
     def _compute_display_name(self) -> None:
         for partner in self:
             partner.display_name = partner._full_name() or f"res.partner,{partner.id}"
+
+    @api.model
+    def name_create(self, name: Any) -> tuple[int, str]:
+        """``"Raoul <raoul@grosbedon.fr>"`` gives the contact Raoul with that email (normalized);
+        a bare email is both name and email; anything else is the name. As in Odoo, a
+        ``force_email`` context refuses text without an email, and a ``default_type``
+        that is no address type is dropped rather than refused."""
+        if not isinstance(name, str):
+            return super().name_create(name)
+        partners = self
+        if self.env.context.get("default_type") not in (None, *(key for key, _label in ADDRESS_TYPES)):
+            context = dict(self.env.context)
+            context.pop("default_type")
+            partners = self.with_context(context)
+        contact, email = parse_contact(name)
+        if self.env.context.get("force_email") and not email:
+            raise ValidationError("Couldn't create contact without email address!")
+        vals = {"name": contact or email}
+        if email:
+            vals["email"] = email
+        partner = partners.create(vals)
+        return (partner._ids[0], partner.display_name)
