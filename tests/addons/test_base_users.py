@@ -142,6 +142,19 @@ def test_name_and_email_of_a_user_are_read_whatever_its_partners_rules(
             admin.read(["comment"])
 
 
+def test_a_portal_user_reads_its_own_partner_fields_and_login_state(
+    instance: Instance, addon_db: str
+) -> None:
+    with rollback_env(instance, addon_db) as env:
+        portal = make_user(env, "portal-self", groups=["base.group_portal"], comment="mine")
+        me = as_user(env, portal)["res.users"].browse(portal.id)
+        fields = ["name", "comment", "child_ids", "login_date", "state", "log_ids"]
+        row = me.read(fields)[0]
+        values = (row["name"], row["comment"], row["state"], row["log_ids"])
+        assert values == ("Portal-Self", "mine", "new", [])
+        assert me.search([("state", "=", "new"), ("id", "=", portal.id)]) == me
+
+
 def test_writing_a_partner_field_of_a_user_needs_write_access_to_the_partner(
     instance: Instance, addon_db: str
 ) -> None:
