@@ -69,6 +69,16 @@ def test_a_user_created_with_groups_keeps_only_those(
     assert set(user.groups_id.ids) == _ids(env, *kept)
 
 
+def test_a_copy_of_the_portal_template_is_a_portal_user_only(env: Environment) -> None:
+    """What signup does (Odoo's auth_signup copies the template the parameter names)."""
+    param = env["ir.config_parameter"].sudo().get_param("base.template_portal_user_id")
+    template = env["res.users"].browse(int(param))
+    assert template == env.ref("base.template_portal_user_id") and template.active is False
+    user = template.copy({"name": "Signed Up", "login": "signed@example.com", "active": True})
+    assert set(user.groups_id.ids) == _ids(env, "base.group_portal")
+    assert user.share is True and user.active
+
+
 def test_groups_added_to_the_template_are_added_to_internal_users(env: Environment) -> None:
     """Odoo: the template's new groups spread to every internal user (not to external ones)."""
     internal = make_user(env, "employee", ["base.group_user"])
