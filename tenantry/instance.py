@@ -30,6 +30,7 @@ from tenantry.db.backend import WRITE_LOCK
 from tenantry.db.backup import BackupFormat
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
+from tenantry.modules.languages import is_known
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import AddonsPath
 from tenantry.orm.access import AccessPolicy, OpenPolicy
@@ -98,6 +99,8 @@ class Instance:
         Either the database is created complete, or it does not exist afterwards.
         """
         validate_name(name)
+        if not is_known(lang):
+            raise ValidationError(f"Unknown language {lang!r}")
         if isinstance(modules, str):
             modules = [m.strip() for m in modules.split(",") if m.strip()]
         self.registries.get(["base", *modules])  # unknown addons fail before anything is created
@@ -108,6 +111,8 @@ class Instance:
                 env = self._superuser_env(conn, registry, name)
                 admin = env.ref("base.user_admin")
                 assert admin is not None
+                if lang != "en_US":
+                    env["res.lang"]._activate_lang(lang)  # its translations too
                 values: dict[str, Any] = {"login": login, "lang": lang}
                 if admin_password:
                     values["password"] = admin_password

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from tenantry.exceptions import UserError
 from tenantry.modules.data import DataLoader
 from tenantry.modules.graph import dependents, resolve
+from tenantry.modules.i18n import load_addon_translations
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import Manifest
 from tenantry.orm.access import OpenPolicy
@@ -155,6 +156,7 @@ class ModuleManager:
                 loader.load(manifest.path / file)
         if mode == "update":
             _remove_obsolete(env, manifest.name, loader.loaded)
+        _load_translations(env, manifest)
         record = env["ir.module.module"].search([("name", "=", manifest.name)])
         record.write({"state": "installed", "latest_version": manifest.version, "demo": demo})
 
@@ -220,6 +222,16 @@ class ModuleManager:
         )
         bump_registry_version(conn)
         return after
+
+
+def _load_translations(env: Environment, manifest: Manifest) -> None:
+    """The addon's translations, into the languages the database has activated."""
+    if "res.lang" not in env:
+        return
+    active = env["res.lang"].with_context(active_test=True).search([("active", "=", True)])
+    langs = [code for code in active.mapped("code") if code and code != "en_US"]
+    if langs:
+        load_addon_translations(env, manifest.name, manifest.path, langs)
 
 
 def _bootstrap(env: Environment) -> None:

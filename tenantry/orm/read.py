@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import MissingError, ValidationError
-from tenantry.orm import api, binary, delegation
+from tenantry.orm import api, binary, delegation, translate
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.search import SearchMixin
@@ -56,7 +56,15 @@ class ReadMixin(SearchMixin):
             self._fields[n].column for n in names
             if self._fields[n].type is FieldType.BINARY and self._fields[n].column
         ]  # fmt: skip
-        return [c for c in columns + extra if c is not None]
+        return [c for c in columns + extra + self._translation_columns(self._fields) if c is not None]
+
+    def _translation_columns(self, names: Collection[str]) -> list[str]:
+        """The other-language columns of the translated fields among ``names``, when the
+        context reads another language than English (orm.translate)."""
+        if translate.context_lang(self.env) is None:
+            return []
+        found = (translate.translation_column(self._fields[n]) for n in names)
+        return [c for c in found if c is not None]
 
     def _read_columns(self, names: Sequence[str]) -> list[str]:
         """The columns holding the stored fields among ``names`` (and the ``_inherits``
@@ -64,6 +72,7 @@ class ReadMixin(SearchMixin):
         fields = self._fields
         columns = [c for n in names if (c := fields[n].column) is not None and n != "id"]
         links = {link for n in names if (link := fields[n].inherited_link) is not None}
+        columns += self._translation_columns(names)
         return columns + [c for link in sorted(links) if (c := fields[link].sql_column) not in columns]
 
     def _fetch(self, columns: Sequence[str], missing_ok: bool = False) -> None:
@@ -151,6 +160,12 @@ class ReadMixin(SearchMixin):
         value = row[field.column]
         if field.company_dependent:
             return _company_value(value, self._company_id())
+        column = translate.translation_column(field)
+        if column is not None and (lang := translate.context_lang(self.env)) is not None:
+            if column not in row:
+                self._fetch([column])
+                row = self._cache_rows()[id_]
+            return translate.translated(value, row.get(column), lang)
         return value
 
     def _company_id(self) -> int | None:
@@ -297,10 +312,16 @@ class ReadMixin(SearchMixin):
             else:
                 column = field.column
                 assert column is not None
+                lang = translate.context_lang(self.env)
+                tr_column = translate.translation_column(field) if lang is not None else None
+                if tr_column is not None and any(tr_column not in cache[r["id"]] for r in rows):
+                    self._fetch([tr_column], missing_ok=True)
                 for row in rows:
                     value = cache[row["id"]][column]
                     if field.company_dependent:
                         value = _company_value(value, company)
+                    elif tr_column is not None:
+                        value = translate.translated(value, cache[row["id"]].get(tr_column), lang)
                     row[name] = field.to_read(value, self, load)
         return rows
 

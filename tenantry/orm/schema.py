@@ -26,6 +26,7 @@ from sqlalchemy.schema import AddConstraint, CreateColumn, CreateIndex, CreateTa
 
 from tenantry.domain.schema import FieldSchema
 from tenantry.orm import fields as F
+from tenantry.orm.translate import translation_column
 
 if TYPE_CHECKING:
     from tenantry.orm.models import BaseModel
@@ -67,6 +68,12 @@ def build_tables(models: Mapping[str, type[BaseModel]]) -> sa.MetaData:
             columns.append(sa.Column(field.column, field.sa_type(), *args, nullable=True))
         # Columns without a field: created (and kept by drop_schema) but never read by the ORM.
         columns.extend(sa.Column(name, kind(), nullable=True) for name, kind in cls._private_columns.items())
+        # The other languages of translated fields, beside their English column (orm.translate).
+        columns.extend(
+            sa.Column(column, sa.JSON(), nullable=True)
+            for field in cls._fields.values()
+            if (column := translation_column(field)) is not None
+        )
         constraints: list[Any] = []
         for name, definition, _message in cls._sql_constraints:
             check = _CHECK.match(definition)
@@ -140,6 +147,9 @@ def field_schema(field: F.Field, models: Mapping[str, type[BaseModel]]) -> Field
         groups=field.groups,
         selection=selection,
         delegate=_delegate(field),
+        # Read as the user, so searched through the parent's rules; but for ``active``:
+        # archiving is the record's own state, filtered on by every search.
+        delegate_rules=bool(field.inherited and not field.compute_sudo and field.name != "active"),
         search=_search_function(field, models),
     )
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tenantry.domain.limits import id_batches
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.orm import api, binary, delegation
+from tenantry.orm import api, binary, delegation, translate
 from tenantry.orm import fields as F
 from tenantry.orm.access import Operation
 from tenantry.orm.commands import Command, normalize_commands
@@ -195,7 +195,13 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         conn = self.env.cr.conn
         table = self._table_obj
         cd_fields = [n for n in own if n in self._fields and self._fields[n].company_dependent]
-        plain = {k: v for k, v in columns.items() if k not in cd_fields}
+        # In another language than English, translated fields get that language's value only.
+        lang = translate.context_lang(self.env)
+        tr_fields = [
+            n for n in own
+            if lang is not None and n in self._fields and translate.translation_column(self._fields[n])
+        ]  # fmt: skip
+        plain = {k: v for k, v in columns.items() if k not in cd_fields and k not in tr_fields}
         if self._log_access:
             plain.update(write_uid=self.env.uid, write_date=F.Datetime.now())
         try:
@@ -209,6 +215,10 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
                         )
             if cd_fields:
                 self._write_company_dependent({n: columns[self._fields[n].sql_column] for n in cd_fields})
+            if tr_fields and lang is not None:
+                translate.write_translations(
+                    self, {n: columns[self._fields[n].sql_column] for n in tr_fields}, lang
+                )
         except sa.exc.IntegrityError as exc:
             raise integrity_error(exc, self.env.registry, self._name) from None
         self.env.cr.invalidate(self._name, ids)

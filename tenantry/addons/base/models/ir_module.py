@@ -85,6 +85,25 @@ class IrModuleModule(models.Model):
         records = self.env[model].sudo().with_context(active_test=False).browse(rows.mapped("res_id"))
         return "\n".join(sorted(str(record[label] or "") for record in records.exists()))
 
+    def _update_translations(self, langs: Any = None, overwrite: bool = False) -> int:
+        """Load the translations of these addons (every installed one when empty) into
+        ``langs`` (the active languages when None); existing ones are kept unless
+        ``overwrite``. Returns how many values were loaded."""
+        from tenantry.modules.i18n import load_addon_translations
+
+        if langs is None:
+            langs = self.env["res.lang"].sudo().search([("active", "=", True)]).mapped("code")
+        codes = [langs] if isinstance(langs, str) else list(langs)
+        modules = self or self.search([("state", "=", "installed")])
+        available = self.env.cr.modules.available if self.env.cr.modules is not None else {}
+        count = 0
+        for module in modules.sudo().filtered(lambda m: m.state == "installed"):
+            manifest = available.get(module.name)
+            if manifest is not None:
+                env = self.env(su=True)
+                count += load_addon_translations(env, module.name, manifest.path, codes, overwrite)
+        return count
+
     def _icon(self) -> tuple[str, Path] | None:
         """The addon's ``static/description/icon.png``, else base's (as Odoo's default icon)."""
         manager = self.env.cr.modules

@@ -23,7 +23,7 @@ class IrUiMenu(models.Model):
     _parent_name = "parent_id"
     _recursion_message = "Error! You cannot create recursive menus."
 
-    name = fields.Char("Menu", required=True)
+    name = fields.Char("Menu", required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     parent_id = fields.Many2one("ir.ui.menu", "Parent Menu", index=True, ondelete="restrict")

@@ -10,7 +10,7 @@ class ResCountry(models.Model):
     _description = "Country"
     _order = "name"
 
-    name = fields.Char("Country Name", required=True)
+    name = fields.Char("Country Name", required=True, translate=True)
     code = fields.Char("Country Code", size=2, required=True)
     state_ids = fields.One2many("res.country.state", "country_id", "States")
 

@@ -136,16 +136,17 @@ class ResLang(models.Model):
         if codes and users.search_count([("lang", "in", codes)], limit=1):
             raise UserError("Cannot deactivate a language that is currently used by users.")
 
-    def _load_translations(self) -> None:
-        """Load the installed addons' translations into these (newly active) languages."""
-        loader = getattr(self.env["ir.module.module"], "_update_translations", None)
-        if loader is not None:
-            loader(self.mapped("code"))
+    def _load_translations(self, overwrite: bool = False) -> None:
+        """Load the installed addons' translations into these languages (keeping the terms
+        already there unless ``overwrite``)."""
+        codes = [code for code in self.mapped("code") if code]
+        if codes:
+            self.env["ir.module.module"].sudo()._update_translations(codes, overwrite)
 
     @api.model
     def _update_installed_translations(self) -> None:
         """Load the addons' translations again into every active language (a weekly cron)."""
-        self.sudo().search([])._load_translations()
+        self.sudo().search([])._load_translations(overwrite=True)
 
     @api.model
     def get_installed(self) -> list[tuple[str, str]]:

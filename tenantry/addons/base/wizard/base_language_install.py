@@ -44,7 +44,7 @@ class BaseLanguageInstall(models.TransientModel):
         already = langs.filtered(lambda lang: lang.active)
         langs.write({"active": True})
         if self.overwrite and already:
-            already._load_translations()
+            already._load_translations(overwrite=True)
         return {"type": "ir.actions.client", "tag": "reload_context"}
 
     def switch_lang(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ class ProductProduct(models.Model):
     _description = "Product"
     _order = "name, id"
 
-    name = fields.Char(required=True, index=True)
+    name = fields.Char(required=True, index=True, translate=True)
     default_code = fields.Char("Internal Reference", index=True)
     list_price = fields.Float("Sales Price", default=1.0)
     # One cost per company: each company buys at its own price.
