@@ -139,3 +139,16 @@ def test_a_branch_user_sees_its_parent_companys_partners_and_no_other_branchs(en
     boss = make_user(env, "holding_only", company=parent)
     seen = as_user(env, boss)["res.partner"].search([("id", "in", [p.id for p in partners.values()])])
     assert sorted(seen.mapped("name")) == ["Partner of none", "Partner of parent"]
+
+
+def test_a_branch_made_with_a_default_parent_gives_its_partner_no_parent(env: Environment) -> None:
+    """Odoo's "Branches" action creates companies with ``default_parent_id`` (a company id):
+    the company's new partner must not take it as its own parent partner."""
+    parent = _company(env, "Holding")
+    branch = (
+        env["res.company"]
+        .with_context(default_parent_id=parent.id, default_type="invoice")
+        .create({"name": "Holding Branch"})
+    )
+    assert branch.parent_id == parent
+    assert not branch.partner_id.parent_id and branch.partner_id.type == "contact"

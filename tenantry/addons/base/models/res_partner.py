@@ -93,13 +93,17 @@ class ResPartner(models.Model):
 
         Companies and users each have a partner holding their name and email; ``extra``
         adds what the partner of that kind of record needs (``is_company``, a company).
+        The context's ``default_*`` keys are for those records, not for their partners
+        (Odoo's branch action creates companies with ``default_parent_id``, a company id).
         """
+        context = {k: v for k, v in self.env.context.items() if not str(k).startswith("default_")}
+        partners = self.sudo().with_context(context)
         prepared = []
         for vals in [vals_list] if isinstance(vals_list, dict) else list(vals_list):
             vals = dict(vals)
             if not vals.get("partner_id") and vals.get("name"):
                 partner_vals = {"name": vals["name"], "email": vals.get("email") or False, **extra(vals)}
-                vals["partner_id"] = self.sudo().create(partner_vals).id
+                vals["partner_id"] = partners.create(partner_vals).id
             prepared.append(vals)
         return prepared
 
