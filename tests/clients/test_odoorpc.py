@@ -121,3 +121,58 @@ def test_access_errors_surface_as_rpc_errors(master_server: LiveServer, template
         demo.execute("res.partner", "_search", [])
     assert info.value.info["data"]["name"] == "odoo.exceptions.AccessError"
     assert "Private methods" in info.value.info["data"]["message"]
+
+
+def test_reports_are_listed_by_model_and_looked_up_by_name(odoo: odoorpc.ODOO) -> None:
+    listed = odoo.report.list()
+    assert {
+        "report_name": "sale.report_saleorder",
+        "name": "Quotation / Order",
+        "report_type": "qweb-pdf",
+    } in (listed["sale.order"])
+    assert any(r["report_name"] == "web.preview_internalreport" for r in listed["res.company"])
+    with pytest.raises(ValueError, match="does not exist"):
+        odoo.report.download("wrong_report", [1])
+    with pytest.raises(NotImplementedError):  # odoorpc's own answer for Odoo 14+
+        odoo.report.download("web.preview_internalreport", [1])
+
+
+def test_empty_relational_fields_are_empty_recordsets(odoo: odoorpc.ODOO) -> None:
+    user = odoo.env.user
+    for value in (user.message_follower_ids, user.action_id):
+        assert isinstance(value, odoorpc.models.Model) and not value and value.ids == []
+    user.action_id = odoo.env.ref("base.action_partner_form").id
+    assert user.action_id._name == "ir.actions.actions" and user.action_id.name == "Customers"
+    user.action_id = False
+    assert not user.action_id
+    Menu = odoo.env["ir.ui.menu"]
+    menu = Menu.browse(Menu.search([("name", "=", "Users")])[0])
+    assert menu.action._name == "ir.actions.act_window" and menu.action.res_model == "res.users"
+
+
+def test_a_language_and_an_api_key_as_odoorpc_users_get_them(
+    master_server: LiveServer, fresh_db: str
+) -> None:
+    odoo = _client(master_server)
+    odoo.login(fresh_db, "admin", "admin")
+    Lang = odoo.env["res.lang"]
+    french = Lang.with_context(active_test=False).search([("code", "=", "fr_FR")])
+    Wizard = odoo.env["base.language.install"]
+    Wizard.lang_install([Wizard.create({"lang_ids": [(6, 0, french)]})])
+    Country = odoo.env["res.country"]
+    germany = Country.browse(Country.search([("code", "=", "DE")])[0])
+    assert (germany.name, germany.with_context(lang="fr_FR").name) == ("Germany", "Allemagne")
+    odoo.json("/web/session/authenticate", {"db": fresh_db, "login": "admin", "password": "admin"})
+    description = odoo.env["res.users.apikeys.description"].create({"name": "odoorpc"})
+
+    def button(model: str, method: str, ids: list[int], **context: str) -> dict[str, object]:
+        params = {"model": model, "method": method, "args": [ids], "kwargs": {"context": context}}
+        result: dict[str, object] = odoo.json("/web/dataset/call_button", params)["result"]
+        return result
+
+    check = button("res.users.apikeys.description", "make_key", [description])
+    shown = button("res.users.identitycheck", "run_check", [check["res_id"]], password="admin")  # type: ignore[list-item]
+    key = shown["context"]["default_key"]  # type: ignore[index]
+    other = _client(master_server)
+    other.login(fresh_db, "admin", key)
+    assert other.env.user.login == "admin"
