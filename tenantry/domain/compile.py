@@ -32,7 +32,7 @@ from tenantry.domain.normalize import extra_domain, normalize
 from tenantry.domain.operators import Operator
 from tenantry.domain.relations import active_field, comodel_of, hierarchy_of
 from tenantry.domain.schema import CompileContext, FieldSchema, FieldType, ModelSchema, Schema
-from tenantry.domain.sql import among, conjunction, disjunction
+from tenantry.domain.sql import InlineBudget, among, conjunction, disjunction
 from tenantry.domain.values import LIKE_ESCAPE, like_pattern, split_empty
 from tenantry.exceptions import ValidationError
 
@@ -63,14 +63,26 @@ def compile_domain(
 class _Compiler:
     """Compiles normalized nodes. ``sudo`` compilers serve ``extra_domain`` (record rules):
     no field checks and no further extra domains inside them, as rules are not
-    subject to rules."""
+    subject to rules. Compilers of one statement share its ``budget`` of parameters."""
 
-    __slots__ = ("_ctx", "_schema", "_sudo")
+    __slots__ = ("_budget", "_ctx", "_schema", "_sudo")
 
-    def __init__(self, schema: Schema, ctx: CompileContext, sudo: bool = False) -> None:
+    def __init__(
+        self, schema: Schema, ctx: CompileContext, sudo: bool = False, budget: InlineBudget | None = None
+    ) -> None:
         self._schema = schema
         self._ctx = ctx
         self._sudo = sudo
+        self._budget = InlineBudget() if budget is None else budget
+
+    def _as_sudo(self) -> _Compiler:
+        return _Compiler(self._schema, self._ctx, sudo=True, budget=self._budget)
+
+    def _among(self, column: ColumnElement[Any], values: tuple[Any, ...], negate: bool = False) -> Expression:
+        return among(column, values, negate, self._budget)
+
+    def _within(self, column: ColumnElement[Any], targets: Select[Any] | tuple[Any, ...]) -> Expression:
+        return self._among(column, targets) if isinstance(targets, tuple) else column.in_(targets)
 
     def node(self, node: Domain, model: ModelSchema, table: FromClause) -> Expression:
         return _NODE_HANDLERS[type(node)](self, node, model, table)
@@ -107,13 +119,18 @@ class _Compiler:
 
     def _delegated(self, field: FieldSchema, model: ModelSchema, table: FromClause, leaf: Leaf) -> Expression:
         """A leaf on a field inherited through ``_inherits``: the same leaf on the parent,
-        ``link IN (SELECT id FROM parent WHERE leaf)``. As Odoo's join, the parent's record
-        rules and active flag do not apply (the link is required: every record has one)."""
+        ``link IN (SELECT id FROM parent WHERE leaf)``. The parent's active flag does not
+        apply (the link is required: every record has one), nor its rules for a field read
+        in superuser mode (res.users ``name``, as Odoo's join); a field read as the user is
+        searched as the user reads it, through the parent's rules (the extra domain)."""
         link = model.fields[field.delegate or ""]
         parent = comodel_of(link, self._schema)
         alias = parent.table.alias()
-        inner = self.node(leaf, parent, alias)
-        return self._column(link, table).in_(sa.select(alias.c[_id_column(parent)]).where(inner))
+        conditions = [self.node(leaf, parent, alias)]
+        extra = self._extra(parent) if field.delegate_rules else None
+        if extra is not None:
+            conditions.append(_Compiler(self._schema, self._ctx, sudo=True).node(extra, parent, alias))
+        return self._column(link, table).in_(sa.select(alias.c[_id_column(parent)]).where(*conditions))
 
     # -- scalar columns (and many2one, a column of ids) -------------------------------
 
@@ -153,9 +170,9 @@ class _Compiler:
         test: Expression | None = None
         if present:
             if positive:
-                test = column == present[0] if len(present) == 1 else among(column, present)
+                test = column == present[0] if len(present) == 1 else self._among(column, present)
             else:
-                test = column != present[0] if len(present) == 1 else among(column, present, negate=True)
+                test = column != present[0] if len(present) == 1 else self._among(column, present, True)
         if positive:
             if not has_null:
                 assert test is not None
@@ -239,7 +256,7 @@ class _Compiler:
             comodel = comodel_of(field, self._schema)
 
             def matching(lines: FromClause) -> list[Expression]:
-                return [] if targets is None else [_in(lines.c[_id_column(comodel)], targets)]
+                return [] if targets is None else [self._within(lines.c[_id_column(comodel)], targets)]
 
             return self._one2many(field, model, table, matching)
         # EXISTS(SELECT 1 FROM rel WHERE rel.column1 = outer.id [AND rel.column2 IN targets])
@@ -248,7 +265,7 @@ class _Compiler:
         record_id = table.c[_id_column(model)]
         where = [rel.c[field.column1] == record_id]
         if targets is not None:
-            where.append(_in(rel.c[field.column2], targets))
+            where.append(self._within(rel.c[field.column2], targets))
         rows: Select[Any] = sa.select(sa.literal_column("1")).select_from(rel).where(*where)
         return sa.exists(rows.correlate(table))
 
@@ -289,8 +306,7 @@ class _Compiler:
             conditions.append(self._column(active, alias) == sa.true())
         extra = self._extra(comodel)
         if extra is not None:
-            sudo = _Compiler(self._schema, self._ctx, sudo=True)
-            conditions.append(sudo.node(extra, comodel, alias))
+            conditions.append(self._as_sudo().node(extra, comodel, alias))
         return conditions
 
     def _extra(self, comodel: ModelSchema) -> Domain | None:
@@ -318,8 +334,8 @@ class _Compiler:
         conditions: list[Expression] = []
         ids = tuple(seed for seed in seeds if not isinstance(seed, str))
         if ids:
-            conditions.append(among(start.c[id_name], ids))
-        sudo = _Compiler(self._schema, self._ctx, sudo=True)
+            conditions.append(self._among(start.c[id_name], ids))
+        sudo = self._as_sudo()
         for name in (seed for seed in seeds if isinstance(seed, str)):
             by_name = Leaf((model.rec_name,), Operator.ILIKE, name)
             conditions.append(sudo.node(normalize(by_name, model, self._schema), model, start))
@@ -333,10 +349,6 @@ class _Compiler:
         # UNION (not UNION ALL) also ends the walk on a cycle in the data.
         tree = tree.union(walk)
         return sa.select(tree.c.id)
-
-
-def _in(column: ColumnElement[Any], targets: Select[Any] | tuple[Any, ...]) -> Expression:
-    return among(column, targets) if isinstance(targets, tuple) else column.in_(targets)
 
 
 def _kind(field: FieldSchema) -> str:

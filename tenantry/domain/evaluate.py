@@ -123,9 +123,14 @@ class _Evaluator:
     def _delegated(self, field: FieldSchema, model: ModelSchema, ids: Ids, leaf: Leaf) -> Ids:
         """A leaf on a field inherited through ``_inherits``: the same leaf on the parents."""
         link = model.fields[field.delegate or ""]
+        parent = comodel_of(link, self._schema)
         parents = self.values(model, ids, link)
-        targets = {parent for parent in parents.values() if parent is not None}
-        found = self.node(leaf, comodel_of(link, self._schema), targets)
+        targets = {value for value in parents.values() if value is not None}
+        found = self.node(leaf, parent, targets)
+        rules = field.delegate_rules and not self._sudo
+        extra = extra_domain(self._ctx, parent, self._schema) if rules else None
+        if extra is not None:
+            found = self._as_sudo().node(extra, parent, found)
         return {i for i in ids if parents.get(i) in found}
 
     def values(self, model: ModelSchema, ids: Collection[int], field: FieldSchema) -> Mapping[int, Any]:
@@ -239,11 +244,7 @@ class _Evaluator:
             starts = (seed_ids & existing) | self._named(tree.model, names, existing)
             return {c for c in candidates if self._reaches(c, parents, starts)}
         if names:
-            listing = getattr(self._reader, "all_ids", None)
-            if listing is None:
-                raise ValidationError("parent_of with a name needs a reader that can list records.")
-            everyone = set(listing(tree.model.name))
-            seed_ids |= self._named(tree.model, names, everyone)
+            seed_ids |= self._named_anywhere(tree.model, names)
         parents = self._ancestry(tree, seed_ids)
         # The existing seeds, their ancestors and, as the SQL walk adds them, the
         # parent values they point to.
@@ -271,6 +272,17 @@ class _Evaluator:
             seen.add(node)
             node = parents[node]
         return False
+
+    def _named_anywhere(self, model: ModelSchema, names: list[str]) -> Ids:
+        """The records of ``model`` named like one of ``names``, among all of them (archived
+        included, no rules): asked of the reader when it can search, else found by listing."""
+        search = getattr(self._reader, "named_ids", None)
+        if search is not None:
+            return set(search(model.name, names))
+        listing = getattr(self._reader, "all_ids", None)
+        if listing is None:
+            raise ValidationError("parent_of with a name needs a reader that can search or list records.")
+        return self._named(model, names, set(listing(model.name)))
 
     def _named(self, model: ModelSchema, names: list[str], among: Ids) -> Ids:
         if not names or not among:

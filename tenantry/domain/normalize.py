@@ -9,10 +9,15 @@ The rules, each an equation on domains (``~`` is ``'!'``)::
     (f =? False)             = TRUE
     (f =? v)                 = (f = v)
     (f in [])                = FALSE        (f not in [])  = TRUE
-    (f like '')              = TRUE         (f not like '') = FALSE   any field, and ilike
+    (f like '')              = TRUE         f not relational, and ilike ('%%' or NULL)
+    (f not like '')          = (f = False)  f not relational: only "no value" is not like '%%'
     (f < None)               = FALSE        for every comparison operator
     (rel = 'name')           = (rel any [(rec_name = 'name')])   rel: m2o or x2many; in, like...
     (rel != 'name')          = (rel not any [(rec_name = 'name')])   so NULLs are included
+    (rel ilike '')           = (rel any TRUE)   has a related record (Odoo's name search of '')
+    (rel not ilike '')       = (rel not any TRUE)   has none
+    (f in A) | (f in B)      = (f in A + B)   and the other merges of leaves on one
+                                              field, see :mod:`tenantry.domain.merge`
     (f any FALSE)            = FALSE        (f not any FALSE) = TRUE
     (bool != True)           = (bool = False)   booleans only ever keep ``= True``/``= False``
     (f child_of [])          = FALSE
@@ -30,6 +35,7 @@ from typing import Any
 
 from tenantry.domain.ast import AND, FALSE, OR, TRUE, And, Constant, Domain, Leaf, Not, Or, is_node
 from tenantry.domain.limits import show
+from tenantry.domain.merge import merge
 from tenantry.domain.operators import COMPARISONS, HIERARCHY, LIKES, Operator
 from tenantry.domain.parse import parse
 from tenantry.domain.relations import comodel_of
@@ -83,12 +89,12 @@ class _Normalizer:
             return self.leaf(node, model, negate)
         if isinstance(node, Not):
             return self.node(node.child, model, not negate)
-        if isinstance(node, And):
-            combine = OR if negate else AND
-            return combine(self.node(child, model, negate) for child in node.children)
-        if isinstance(node, Or):
-            combine = AND if negate else OR
-            return combine(self.node(child, model, negate) for child in node.children)
+        if isinstance(node, And | Or):
+            combine = OR if isinstance(node, Or) != negate else AND
+            combined = combine(self.node(child, model, negate) for child in node.children)
+            if model is None or self._schema is None:
+                return combined
+            return merge(combined, model, self._schema)
         return Constant(node.value != negate)
 
     def leaf(self, leaf: Leaf, model: ModelSchema | None, negate: bool) -> Domain:
@@ -140,11 +146,14 @@ class _Normalizer:
                 return TRUE
             operator = Operator.IN if isinstance(value, tuple) else Operator.EQ
         if operator in LIKES and (value is None or value is False or value == ""):
-            if operator in (Operator.LIKE, Operator.ILIKE):
-                return TRUE  # '%%' matches everything, and Odoo adds OR IS NULL
-            if operator in (Operator.NOT_LIKE, Operator.NOT_ILIKE):
-                return FALSE
             value = ""
+            # Relational fields search the comodel's names (below); without a schema the
+            # field's kind is unknown and the leaf stays.
+            if field is not None and not field.type.is_relational:
+                if operator in (Operator.LIKE, Operator.ILIKE):
+                    return TRUE  # '%%' matches every value, and Odoo adds OR IS NULL
+                if operator in (Operator.NOT_LIKE, Operator.NOT_ILIKE):
+                    return self._canonical(path, field, model, Operator.EQ, False)
         if field is not None and model is not None:
             if field.type.is_relational and operator in _NAME_OPERATORS and _by_name(operator, value):
                 return self._name_search(field, model, operator, value)

@@ -10,6 +10,7 @@ the term, its position (1-based, in the list it appears in) and the model::
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ _TOO_DEEP = (
     f"nested more than {MAX_DEPTH} levels deep (a relation followed by a dotted path, "
     "'any' or a name search counts 3 levels, 4 for a one2many, 6 for a many2many)"
 )
-_BOOL_SWAP = {Operator.IN: Operator.EQ, Operator.NOT_IN: Operator.NE}
+_SCALAR_SWAP = {Operator.IN: Operator.EQ, Operator.NOT_IN: Operator.NE}
 _LIST_SWAP = {Operator.EQ: Operator.IN, Operator.NE: Operator.NOT_IN}
 
 
@@ -62,7 +63,7 @@ class _Parser:
             return self._node(domain, 1, model)
         if not isinstance(domain, list | tuple):
             raise _structure_error(domain, "a domain is a list of terms")
-        stack: list[tuple[Domain, int]] = []
+        stack: list[tuple[Domain, int] | _Chain] = []
         # Prefix notation reads naturally from the end: operands are pushed
         # first, and each operator pops the subtrees that follow it.
         for index in range(len(domain) - 1, -1, -1):
@@ -75,15 +76,16 @@ class _Parser:
                 stack.append(self._term(item, index + 1, model))
             else:
                 raise _structure_error(domain, f"term #{index + 1} {show(item)} is not a term")
-            if stack[-1][1] > MAX_DEPTH:
+            top = stack[-1]
+            if isinstance(top, tuple) and top[1] > MAX_DEPTH:
                 raise _structure_error(domain, _TOO_DEEP)
         stack.reverse()
-        return _combine(AND, And, stack)
+        return _combine(AND, And, [_done(domain, item) for item in stack])
 
     @staticmethod
     def _operator(
-        domain: Sequence[Any], index: int, item: str, stack: list[tuple[Domain, int]]
-    ) -> tuple[Domain, int]:
+        domain: Sequence[Any], index: int, item: str, stack: list[tuple[Domain, int] | _Chain]
+    ) -> tuple[Domain, int] | _Chain:
         arity = {"!": 1, "&": 2, "|": 2}.get(item)
         if arity is None:
             raise _structure_error(domain, f"unknown operator {show(item)} at position {index + 1}")
@@ -92,10 +94,20 @@ class _Parser:
                 domain, f"operator {item!r} at position {index + 1} needs {arity} term(s) after it"
             )
         if arity == 1:
-            child, depth = stack.pop()
+            child, depth = _done(domain, stack.pop())
             return Not(child), depth + 1
-        operands = [stack.pop(), stack.pop()]
-        return _combine(AND, And, operands) if item == "&" else _combine(OR, Or, operands)
+        kind: type[And | Or] = And if item == "&" else Or
+        first, second = stack.pop(), stack.pop()
+        if isinstance(first, _Chain) and first.kind is kind:
+            if isinstance(second, _Chain) and second.kind is kind:
+                first.parts.extend(second.parts)
+            else:
+                first.parts.append(_done(domain, second))
+            return first
+        if isinstance(second, _Chain) and second.kind is kind:
+            second.parts.appendleft(_done(domain, first))
+            return second
+        return _Chain(kind, deque((_done(domain, first), _done(domain, second))))
 
     def _node(self, node: Domain, position: int, model: ModelSchema) -> tuple[Domain, int]:
         if isinstance(node, Constant):
@@ -132,14 +144,17 @@ class _Parser:
         if operator is None:
             raise _TermProblem(f"unknown operator {show(spelling)}")
         # Odoo's lenient spellings: ('f', 'in', True) and ('f', '=', [1, 2]).
-        if isinstance(right, bool) and operator in _BOOL_SWAP:
-            operator = _BOOL_SWAP[operator]
+        if isinstance(right, bool) and operator in _SCALAR_SWAP:
+            operator = _SCALAR_SWAP[operator]
         elif isinstance(right, list | tuple | set | frozenset) and operator in _LIST_SWAP:
             operator = _LIST_SWAP[operator]
         path = tuple(left.split("."))
         field, owner, depth = self._walk(path, model)
         if field.search is not None:
             return self._searched(field, owner, path, operator, right, depth)
+        if operator in _SCALAR_SWAP and _one_related(field, right):
+            # ('partner_id', 'in', 'Agrolait'), ('child_ids', 'not in', 7): Odoo reads '=' / '!='.
+            operator = _SCALAR_SWAP[operator]
         last = relation_depth(field.type)  # what the last step adds when it is a sub-select
         if operator in (Operator.ANY, Operator.NOT_ANY):
             if not field.type.is_relational:
@@ -215,10 +230,45 @@ def _constant(left: Any, spelling: Any, right: Any) -> Constant | None:
     return None
 
 
+def _one_related(field: FieldSchema, value: Any) -> bool:
+    """Whether ``value`` is one related record, not a list: a name for any relational
+    field, or an id for an x2many (a many2one's single id is refused, as by Odoo)."""
+    if isinstance(value, str):
+        return field.type.is_relational
+    return field.type.is_x2many and isinstance(value, int) and not isinstance(value, bool)
+
+
 def _names_in(value: Any) -> bool:
     if isinstance(value, str):
         return True
     return isinstance(value, tuple) and any(isinstance(item, str) for item in value)
+
+
+class _Chain:
+    """An '&' or '|' being parsed, its operands gathered in place: combining them at
+    each operator would copy the operands of a chain of n operators n times (a
+    9 500-term OR took over a second). It becomes a node once complete (:func:`_done`)."""
+
+    __slots__ = ("kind", "parts")
+
+    def __init__(self, kind: type[And | Or], parts: deque[tuple[Domain, int]]) -> None:
+        self.kind = kind
+        self.parts = parts
+
+    def done(self) -> tuple[Domain, int]:
+        return (
+            _combine(AND, And, list(self.parts)) if self.kind is And else _combine(OR, Or, list(self.parts))
+        )
+
+
+def _done(domain: Any, item: tuple[Domain, int] | _Chain) -> tuple[Domain, int]:
+    """``item`` as a node and its depth; a chain is checked for depth as it is completed."""
+    if isinstance(item, tuple):
+        return item
+    node, depth = item.done()
+    if depth > MAX_DEPTH:
+        raise _structure_error(domain, _TOO_DEEP)
+    return node, depth
 
 
 def _combine(combinator: Any, kind: type[And | Or], parts: list[tuple[Domain, int]]) -> tuple[Domain, int]:

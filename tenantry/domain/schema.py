@@ -61,7 +61,8 @@ class FieldSchema:
     ``groups`` is the comma-separated xml ids restricting the field, or None.
     ``delegate`` names, for a field inherited through ``_inherits``, the many2one of
     this model holding the parent record: domains on the field test the parent's field
-    of the same name (without the parent's record rules, as Odoo's join does).
+    of the same name, through the parent's record rules when ``delegate_rules`` (fields
+    read as the user), else without them (fields read in superuser mode, as Odoo's join).
     ``search`` rewrites a leaf on a non-stored field: ``search(operator, value)`` gives
     the domain (a list) to test instead; a pure function of its arguments.
     """
@@ -80,6 +81,7 @@ class FieldSchema:
     groups: str | None = None
     selection: tuple[tuple[str, str], ...] = ()
     delegate: str | None = None
+    delegate_rules: bool = False
     search: Callable[[str, Any], Any] | None = field(default=None, compare=False)
 
     @property
@@ -147,8 +149,20 @@ class Reader(Protocol):
 class ListingReader(Reader, Protocol):
     """A :class:`Reader` that can also list every record id of a model.
 
-    Optional: the evaluator needs it only for ``parent_of`` with a *name*
-    (which records are named so has to be searched, not read).
+    Optional: the evaluator needs it (or :class:`NamingReader`) only for ``parent_of``
+    with a *name* (which records are named so has to be searched, not read).
     """
 
     def all_ids(self, model: str) -> Collection[int]: ...
+
+
+class NamingReader(Reader, Protocol):
+    """A :class:`Reader` that can find records by name, which the evaluator prefers to
+    listing them all (a model may hold millions of records).
+
+    ``named_ids`` returns the ids of the records of ``model`` whose ``rec_name`` is
+    ``ilike`` one of ``names``, archived ones included and no record rules applied: the
+    seeds of ``parent_of`` a name, as the compiled SQL finds them.
+    """
+
+    def named_ids(self, model: str, names: Sequence[str]) -> Collection[int]: ...

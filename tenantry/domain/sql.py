@@ -2,10 +2,16 @@
 
 Long value lists, ``among(column, values)``: SQLAlchemy's ``IN`` sends one bind parameter
 per value, and drivers cap them (psycopg: 65 535 per statement; SQLite builds:
-32 766 to 250 000). A list longer than :data:`INLINE_VALUES` is sent as *one* parameter::
+32 766 to 250 000). A list longer than :data:`INLINE_VALUES` is sent as *one* parameter,
+and so is every list once a statement has sent :data:`INLINE_BUDGET` values one by one
+(an :class:`InlineBudget` counts them)::
 
     PostgreSQL  col = ANY(%(p)s::INTEGER[])                  NOT IN: col <> ALL(...)
     SQLite      col IN (SELECT value FROM json_each(?))      ? is a JSON array
+
+A domain of :data:`~tenantry.domain.limits.MAX_TERMS` terms then needs at most two
+parameters a term (a value, and the company's key of a company-dependent field) plus the
+budget: 56 000 at most, within psycopg's limit.
 
 Wide ``AND``/``OR``, ``conjunction(parts)`` / ``disjunction(parts)``: SQLite parses
 ``a AND b AND c ...`` into a tree as deep as the chain is long and refuses one deeper
@@ -29,20 +35,51 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["GROUP_WIDTH", "INLINE_VALUES", "among", "conjunction", "disjunction"]
+__all__ = [
+    "GROUP_WIDTH",
+    "INLINE_BUDGET",
+    "INLINE_VALUES",
+    "InlineBudget",
+    "among",
+    "conjunction",
+    "disjunction",
+]
 
 INLINE_VALUES = 16
-"""Longest list sent as one parameter per value: a domain of at most 1000 terms then
-never needs more than 16 000 parameters for its short lists."""
+"""Longest list sent as one parameter per value."""
+INLINE_BUDGET = 16_000
+"""Most values one statement sends one parameter each, all its short lists together."""
 GROUP_WIDTH = 64
 """Most operands of one flat ``AND``/``OR`` chain in the SQL."""
 
 Expression = ColumnElement[bool]
 
 
-def among(column: ColumnElement[Any], values: Sequence[Any], negate: bool = False) -> Expression:
-    """``column IN values`` (``NOT IN`` when ``negate``), ``values`` never empty."""
-    if len(values) <= INLINE_VALUES:
+class InlineBudget:
+    """How many more values a statement may send one parameter each."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, values: int = INLINE_BUDGET) -> None:
+        self.left = values
+
+    def take(self, count: int) -> bool:
+        """Whether ``count`` more values fit; they are counted when they do."""
+        if count > self.left:
+            return False
+        self.left -= count
+        return True
+
+
+def among(
+    column: ColumnElement[Any],
+    values: Sequence[Any],
+    negate: bool = False,
+    budget: InlineBudget | None = None,
+) -> Expression:
+    """``column IN values`` (``NOT IN`` when ``negate``), ``values`` never empty; a short list
+    is sent one parameter per value while ``budget`` (if given) allows."""
+    if len(values) <= INLINE_VALUES and (budget is None or budget.take(len(values))):
         return column.not_in(values) if negate else column.in_(values)
     return _ValueList(column, values, negate)
 

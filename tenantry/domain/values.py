@@ -173,12 +173,17 @@ LIKE_TYPES = frozenset(
     }
 )
 """Field types LIKE works on. Relational ones search the comodel by name; integer
-and date columns are matched on their text, which all back ends spell alike."""
+and date columns are matched on their text, which all back ends spell alike (not
+by ``=like``/``=ilike`` for integers)."""
 
 
 def _pattern_value(field: FieldSchema, operator: Operator, value: Any) -> str | None:
     if field.type not in LIKE_TYPES:
         raise ValueProblem(f"operator {operator.value!r} is not supported on {field.type} fields")
+    if field.type is FieldType.INTEGER and operator in (Operator.EQ_LIKE, Operator.EQ_ILIKE):
+        # Odoo compares =like's value with the column as a value of the column's type, and
+        # a pattern is no integer ('like' looks for the digits in the column's text).
+        raise ValueProblem(f"operator {operator.value!r} is not supported on integer fields")
     if value is None or value is False:
         return None
     if isinstance(value, str):

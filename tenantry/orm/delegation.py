@@ -332,34 +332,56 @@ def read_inherited(records: Recordset, names: Sequence[str], load: str) -> dict[
 
 class ParentJoins:
     """A model's table, LEFT JOINed to the parent tables its inherited fields live in:
-    for SQL that reads columns directly (``read_group``). One join per link followed."""
+    for SQL that reads columns directly (``read_group``). One join per link followed.
+
+    A field read as the user (not ``compute_sudo``) is joined through the parent's read
+    rules: where the user may not read the parent, its values are NULL, never shown.
+    """
 
     def __init__(self, model: Recordset) -> None:
         self._model = type(model)
-        self._registry = model.env.registry
+        self._env = model.env
         self.table: sa.Table = self._model._table_obj
         self.source: sa.FromClause = self.table
-        self._aliases: dict[tuple[str, ...], sa.FromClause] = {}
+        self._aliases: dict[tuple[Any, ...], sa.FromClause] = {}
 
     def column(self, name: str) -> Any:
         """The SQL column of the stored field ``name``, on the model or a parent."""
         cls: Any = self._model
-        key: tuple[str, ...] = ()
+        key: tuple[Any, ...] = ()
         table: sa.FromClause = self.table
         field = cls._fields[name]
+        as_user = not field.compute_sudo and not self._env.su
         while field.inherited_link is not None:
             link = cls._fields[field.inherited_link]
-            key = (*key, link.name)
-            parent = self._registry[link.comodel_name]
+            key = (*key, link.name, as_user)
+            parent = self._env.registry[link.comodel_name]
             alias = self._aliases.get(key)
             if alias is None:
                 alias = parent._table_obj.alias()
-                self.source = self.source.outerjoin(alias, alias.c.id == table.c[link.sql_column])
+                on = [alias.c.id == table.c[link.sql_column]]
+                if as_user:
+                    on.extend(self._rules(parent._name, alias))
+                self.source = self.source.outerjoin(alias, sa.and_(*on))
                 self._aliases[key] = alias
             cls, table, field = parent, alias, parent._fields[name]
         if field.column is None:
             raise ValidationError(f"Field {self._model._name}.{name} is not stored")
         return table.c[field.column]
+
+    def _rules(self, model: str, alias: sa.FromClause) -> list[Any]:
+        """The read rules of ``model`` for the user, on ``alias`` (none: an empty list)."""
+        from tenantry.domain import compile_domain
+        from tenantry.orm.access import Operation
+
+        env = self._env
+        env.cr.policy.check_model(env, model, Operation.READ)
+        rules = env.cr.policy.rule_domain(env, model, Operation.READ)
+        if rules is None:
+            return []
+        records = env[model]
+        ctx = records._compile_context(check_fields=False)
+        return [compile_domain(rules, records._schema, env.registry.schema, ctx, table=alias)]
 
 
 def stored_somewhere(model: Recordset, name: str) -> bool:

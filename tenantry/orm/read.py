@@ -177,6 +177,8 @@ class ReadMixin(SearchMixin):
         if len(self._ids) != 1:
             if not self._ids:
                 return _empty_value(self, field)
+            if field.relational:
+                return self._related_union(field)  # as Odoo: the union of the related records
             raise ValueError(f"Expected singleton: {self!r}")
         if field.computed and not field.store:
             return self._computed_value(field)

@@ -164,6 +164,19 @@ class Recordset:
             return NotImplemented
         return self._name == other._name and set(self._ids) == set(other._ids)
 
+    # Comparisons are set inclusions, between recordsets of one model only.
+    def __lt__(self, other: object) -> bool:
+        return set(self._ids) < set(self._check_same(other, "<")._ids)
+
+    def __le__(self, other: object) -> bool:
+        return set(self._ids) <= set(self._check_same(other, "<=")._ids)
+
+    def __gt__(self, other: object) -> bool:
+        return set(self._ids) > set(self._check_same(other, ">")._ids)
+
+    def __ge__(self, other: object) -> bool:
+        return set(self._ids) >= set(self._check_same(other, ">=")._ids)
+
     def __hash__(self) -> int:
         return hash((self._name, frozenset(self._ids)))
 
@@ -225,22 +238,39 @@ class Recordset:
         return self._with_ids(tuple(r._ids[0] for r in self if func(r)))
 
     def mapped(self, func: str | Callable[[Self], Any]) -> Any:
-        """Values of ``func`` or of a dotted path; relational paths give a recordset."""
+        """Values of ``func`` or of a dotted path, as in Odoo: where they are recordsets
+        (a relational path, or a function returning records) their union, in order and
+        without duplicates; ``mapped('')`` is the recordset itself."""
+        if not func:
+            return self
         if not isinstance(func, str):
-            return [func(r) for r in self]
+            if not self:
+                value = func(self)  # Odoo asks the empty recordset what it maps to
+                return value if isinstance(value, Recordset) else []
+            values = [func(record) for record in self]
+            first = values[0]
+            if isinstance(first, Recordset):
+                return first.union(*values[1:])
+            return values
         records: Any = self
         for step in func.split("."):
             field = records._fields.get(step)
             if field is None:
                 raise ValidationError(f"Invalid field {step!r} on model {records._name!r}")
             if field.relational:
-                result = records.env[field.comodel_name]
-                for record in records:
-                    result = result | record._get_value(field)
-                records = result
+                records = records._related_union(field)
             else:
                 return [record._get_value(field) for record in records]
         return records
+
+    def _related_union(self, field: Field) -> Recordset:
+        """The records that ``field`` (relational) links the records of self to: their union,
+        in order, without duplicates. ``records.partner_id`` on several records, as in Odoo."""
+        ids: dict[int, None] = {}
+        for record in self:
+            ids.update(dict.fromkeys(record._get_value(field)._ids))
+        comodel = self.env[field.comodel_name]
+        return comodel.browse(tuple(ids))
 
     def sorted(self, key: str | Callable[[Self], Any] | None = None, reverse: bool = False) -> Self:
         """The records ordered by ``key`` (a function or a field name), else by ``_order``."""

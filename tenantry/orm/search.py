@@ -131,7 +131,8 @@ class SearchMixin(Recordset):
         """
         registry = self.env.registry
         key: Any = None
-        memoizable = check_domain(domain or ()).values <= _MEMO_VALUES
+        size = check_domain(domain or ())
+        memoizable = size.values <= _MEMO_VALUES and size.terms <= _MEMO_TERMS
         if memoizable:
             try:
                 key = ("domain", self._name, _domain_key(domain or ()))
@@ -173,7 +174,7 @@ class SearchMixin(Recordset):
             return None, sa.false()
         ctx = self._compile_context(check_fields=False)
         registry = self.env.registry
-        if _has_subsearch(node) or not parsed.memoizable:
+        if _has_subsearch(node, self._schema) or not parsed.memoizable:
             return None, compile_domain(node, self._schema, registry.schema, ctx)
         # Otherwise the expression depends on the domain and company only.
         key = ("where", self._name, node, ctx.company_id)
@@ -197,6 +198,8 @@ class SearchMixin(Recordset):
                 restricted.append(field.name)
             if field.relation and (leaf.operator in _READS_COMODEL or _names(leaf.value)):
                 comodels.append(field.relation)
+            if field.delegate_rules:  # an inherited field, searched as the user reads it
+                comodels.append(model.fields[field.delegate or ""].relation or "")
             if leaf.operator in (Operator.ANY, Operator.NOT_ANY) and field.relation:
                 self._check_domain_fields(leaf.value, self.env.registry.schema[field.relation])
         if restricted:
@@ -332,17 +335,34 @@ class SearchMixin(Recordset):
         self, name: str = "", args: Any = None, operator: str = "ilike", limit: int | None = 100
     ) -> list[tuple[int, str]]:
         """``(id, display_name)`` of the records whose name matches ``name``."""
-        domain = list(args or [])
-        if name:
+        records = self._name_search(name, args, operator, limit=limit, order=self._order)
+        return [(record.id, record.display_name) for record in records]
+
+    @api.model
+    def _name_search(
+        self,
+        name: Any,
+        domain: Any = None,
+        operator: Any = "ilike",
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> Self:
+        """The records of ``name_search``, which models override to search other fields.
+
+        As in Odoo, only ``like``/``ilike`` drop an empty name (``'%%'`` matches every
+        name); with any other operator the name is a term like another, so
+        ``('', 'not ilike')`` finds the records without a name, and ``=ilike ''`` those
+        named ''.
+        """
+        domain = list(domain or [])
+        if not (name == "" and operator in ("like", "ilike")):
             fields = self._rec_names_search or [self._rec_name or "id"]
-            positive = operator not in ("!=", "not like", "not ilike", "not in")
             terms: list[Any] = [(f, operator, name) for f in fields]
             # Several name fields: any may match (all must fail for a negative operator).
-            name_domain = ["|" if positive else "&"] * (len(terms) - 1) + terms
+            name_domain = ["&" if operator in _NEGATIVE else "|"] * (len(terms) - 1) + terms
             # A term followed by a domain is their conjunction (implicit '&').
             domain = ["&", *name_domain, *domain] if domain else name_domain
-        records = self.search(domain, limit=limit)
-        return [(record.id, record.display_name) for record in records]
+        return self.search(domain, limit=limit, order=order)
 
     def filtered_domain(self, domain: Any) -> Self:
         """The records of ``self`` matching ``domain``, evaluated in Python.
@@ -406,6 +426,9 @@ def _mentions(domain: Any, field_name: str) -> bool:
 
 _MEMO_VALUES = 1000
 """Domains whose lists hold more values are not kept in the registry memo."""
+_MEMO_TERMS = 1000
+"""Nor domains of more terms and operators (the limit is far above)."""
+_NEGATIVE = ("!=", "not like", "not ilike", "not in")
 
 
 class _Parsed(NamedTuple):
@@ -461,6 +484,15 @@ def _names(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, tuple) and any(isinstance(v, str) for v in value))
 
 
-def _has_subsearch(node: Domain) -> bool:
-    """Whether compiling ``node`` consults comodel rules (``any`` / ``not any`` leaves)."""
-    return any(leaf.operator in (Operator.ANY, Operator.NOT_ANY) for leaf in _leaves(node))
+def _has_subsearch(node: Domain, model: ModelSchema) -> bool:
+    """Whether compiling ``node`` consults comodel rules (``any`` / ``not any`` leaves, and
+    inherited fields searched through their parent's rules)."""
+    return any(
+        leaf.operator in (Operator.ANY, Operator.NOT_ANY) or _delegates_with_rules(leaf, model)
+        for leaf in _leaves(node)
+    )
+
+
+def _delegates_with_rules(leaf: Leaf, model: ModelSchema) -> bool:
+    field = model.field(leaf.field_name)
+    return field is not None and field.delegate_rules

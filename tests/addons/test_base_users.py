@@ -142,6 +142,21 @@ def test_name_and_email_of_a_user_are_read_whatever_its_partners_rules(
             admin.read(["comment"])
 
 
+def test_users_are_searched_by_partner_fields_as_the_caller_reads_them(
+    instance: Instance, addon_db: str
+) -> None:
+    with rollback_env(instance, addon_db) as env:
+        env["res.users"].browse(ADMIN).write({"comment": "keeps the keys", "city": "Namur"})
+        portal = make_user(env, "portal-searcher", groups=["base.group_portal"], city="Namur")
+        users = as_user(env, portal)["res.users"]
+        # The administrator's name is anyone's to see (and so to search)...
+        assert ADMIN in users.search([("name", "=", "Administrator")]).ids
+        # ... but not its partner's other fields, which the portal user may not read.
+        assert not users.search([("comment", "ilike", "keys")])
+        assert users.search([("city", "=", "Namur")]).ids == [portal.id]
+        assert env["res.users"].search([("comment", "ilike", "keys")]).ids == [ADMIN]
+
+
 def test_a_portal_user_reads_its_own_partner_fields_and_login_state(
     instance: Instance, addon_db: str
 ) -> None:
@@ -235,3 +250,20 @@ def test_a_login_waiting_for_a_writer_is_recorded_once_the_writer_is_done(
         with instance.env(addon_db) as env:
             state = env["res.users"].browse(uid).state
     assert state == "active"
+
+
+def test_name_search_of_users_finds_the_exact_login_first(instance: Instance, addon_db: str) -> None:
+    with rollback_env(instance, addon_db) as env:
+        exact = make_user(env, "zed", name="Someone Else")
+        make_user(env, "zed.two", name="Zed Partner")
+        users = env["res.users"]
+        # An exact login wins alone, even though names and other logins also match.
+        assert users.name_search("zed") == [(exact.id, "Someone Else")]
+        found = {i for i, _n in users.name_search("Zed P")}
+        assert found == {users.search([("login", "=", "zed.two")]).id}
+        # Without an exact login, names match as for any model.
+        assert {n for _i, n in users.name_search("Someone")} == {"Someone Else"}
+        # A negative operator never short-cuts on the login.
+        assert exact.id not in {
+            i for i, _n in users.name_search("Someone Else", operator="not ilike", limit=None)
+        }

@@ -122,6 +122,12 @@ def _hierarchy_leaves(paths: list[str]) -> st.SearchStrategy[Any]:
 
 
 def _combine(leaf: st.SearchStrategy[Any], max_leaves: int) -> st.SearchStrategy[list[Any]]:
+    return _combine_domains(leaf.map(lambda term: [term]), max_leaves)
+
+
+def _combine_domains(base: st.SearchStrategy[list[Any]], max_leaves: int) -> st.SearchStrategy[list[Any]]:
+    """Domains made of ``base`` domains with '&', '|', '!' and implicit '&'."""
+
     def extend(inner: st.SearchStrategy[list[Any]]) -> st.SearchStrategy[list[Any]]:
         pair = st.tuples(inner, inner)
         return st.one_of(
@@ -131,7 +137,7 @@ def _combine(leaf: st.SearchStrategy[Any], max_leaves: int) -> st.SearchStrategy
             pair.map(lambda ab: [*ab[0], *ab[1]]),  # implicit '&'
         )
 
-    return st.recursive(leaf.map(lambda term: [term]), extend, max_leaves=max_leaves)
+    return st.recursive(base, extend, max_leaves=max_leaves)
 
 
 def _line_leaves() -> st.SearchStrategy[Any]:
@@ -196,7 +202,29 @@ def _partner_leaves(depth: int) -> st.SearchStrategy[Any]:
     return st.one_of(plain)
 
 
-PARTNER_DOMAINS = _combine(_partner_leaves(0), 6)
+def _on_one_field() -> st.SearchStrategy[list[Any]]:
+    """ANDs and ORs of leaves on one field, which normalization merges into one leaf."""
+    groups = [
+        _leaves(EQ_OPS + ORDER_OPS, st.one_of(SMALL_INTS, st.just(False)), ["score", "credit"]),
+        _leaves(STRING_OPS, TEXT_VALUES, ["name"]),
+        _leaves(EQ_OPS + ORDER_OPS, st.one_of(DATES, st.just(False)), ["birthday"]),
+        _leaves(EQ_OPS + ORDER_OPS, ID_VALUES, ["parent_id"]),
+        _leaves(["=", "!=", "in", "not in"], ID_VALUES, ["tag_ids", "child_ids"]),
+        _hierarchy_leaves(["id"]),
+        _leaves(["=", "!=", "ilike", "not ilike"], NAMES, ["country_id", "line_ids"]),
+        st.tuples(st.just("line_ids"), st.sampled_from(["any", "not any"]), _combine(_line_leaves(), 2)),
+        st.tuples(st.just("parent_id"), st.sampled_from(["any", "not any"]), _combine(_partner_leaves(2), 2)),
+    ]
+
+    def join(operator: str, terms: list[Any]) -> list[Any]:
+        return [operator] * (len(terms) - 1) + terms
+
+    return st.sampled_from(groups).flatmap(
+        lambda leaves: st.builds(join, st.sampled_from(["&", "|"]), st.lists(leaves, min_size=2, max_size=4))
+    )
+
+
+PARTNER_DOMAINS = st.one_of(_combine(_partner_leaves(0), 6), _combine_domains(_on_one_field(), 3))
 LINE_DOMAINS = _combine(_line_leaves(), 5)
 
 CONTEXTS = st.builds(

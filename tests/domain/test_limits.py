@@ -22,7 +22,7 @@ from tenantry.domain.limits import (
     show,
 )
 from tenantry.domain.schema import FieldType
-from tenantry.domain.sql import GROUP_WIDTH, INLINE_VALUES
+from tenantry.domain.sql import GROUP_WIDTH, INLINE_BUDGET, INLINE_VALUES
 from tenantry.exceptions import ValidationError
 
 from ._models import PARTNER, SCHEMA, MemoryReader, python_ids, sample_data, sql_ids
@@ -278,6 +278,80 @@ def test_the_longest_list_accepted_runs(sample_conn: sa.Connection) -> None:
 )
 def test_domains_at_the_limits_run_on_both_backends(sample_conn: sa.Connection, domain: list[Any]) -> None:
     node = p(domain)
+    assert sql_ids(sample_conn, node, PARTNER, CTX) == python_ids(sample_data(), node, PARTNER, CTX)
+
+
+ODOO_OR = 9500
+"""The terms of the widest OR in Odoo's own tests (test_expression)."""
+
+
+def _or(terms: list[Any]) -> list[Any]:
+    return ["|"] * (len(terms) - 1) + terms
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        pytest.param(
+            _or([("name", "=", f"x{i}") for i in range(ODOO_OR - 1)] + [("name", "=", "Bob%_")]),
+            {4},
+            id="names",
+        ),
+        pytest.param(_or([("id", "=", i) for i in range(2, ODOO_OR + 2)]), {2, 3, 4, 5}, id="ids"),
+        pytest.param(
+            _or([("name", "like", f"x{i}") for i in range(ODOO_OR - 1)] + [("name", "like", "Contact")]),
+            {2},
+            id="likes",
+        ),
+        pytest.param(
+            _or([("score" if i % 2 else "ref", "=", i) for i in range(ODOO_OR)]), {1, 4}, id="two-fields"
+        ),
+        pytest.param(
+            _or(
+                [("parent_id.name", "=", f"x{i}") for i in range(ODOO_OR - 1)]
+                + [("parent_id.name", "=", "Agrolait")]
+            ),
+            {2},
+            id="paths",
+        ),
+        pytest.param(
+            ["!", *_or([("score", "<", -i) for i in range(ODOO_OR)])], {1, 2, 4}, id="not-over-or"
+        ),
+    ],
+)
+def test_or_domains_of_odoo_size_run_on_both_backends(
+    sample_conn: sa.Connection, domain: list[Any], expected: set[int]
+) -> None:
+    node = p(domain)
+    started = time.perf_counter()
+    assert sql_ids(sample_conn, node, PARTNER, CTX) == expected
+    assert time.perf_counter() - started < 10
+    assert python_ids(sample_data(), node, PARTNER, CTX) == expected
+
+
+def test_or_of_equalities_on_one_field_is_one_list_in_sql(sample_conn: sa.Connection) -> None:
+    where = compile_domain(p(_or([("id", "=", i) for i in range(ODOO_OR)])), PARTNER, SCHEMA, CTX)
+    compiled = sa.select(PARTNER.table.c.id).where(where).compile(sample_conn)
+    assert len(compiled.params) == 1 and " OR " not in str(compiled)
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        pytest.param(
+            [("score", "in", [-i - 10, *range(-1, 6)]) for i in range(MAX_TERMS)], id="and-of-short-lists"
+        ),
+        pytest.param([("credit", ">", -i) for i in range(MAX_TERMS)], id="company-dependent"),
+        pytest.param(_or([("name", "like", f"x{i}") for i in range(MAX_TERMS // 2)]), id="or-of-likes"),
+    ],
+)
+def test_bind_parameters_stay_within_the_drivers_limits(
+    sample_conn: sa.Connection, domain: list[Any]
+) -> None:
+    node = p(domain)
+    where = compile_domain(node, PARTNER, SCHEMA, CTX)
+    compiled = sa.select(PARTNER.table.c.id).where(where).compile(sample_conn)
+    assert len(compiled.positiontup or compiled.params) <= 2 * MAX_TERMS + INLINE_BUDGET < 65_535
     assert sql_ids(sample_conn, node, PARTNER, CTX) == python_ids(sample_data(), node, PARTNER, CTX)
 
 

@@ -64,6 +64,54 @@ def test_in_with_a_bool_becomes_equality_and_equality_with_a_list_becomes_in() -
     assert p([("score", "!=", (1,))]) == leaf("score", "not in", (1,))
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (("parent_id", "in", "Agrolait"), leaf("parent_id", "=", "Agrolait")),
+        (("country_id", "not in", "Belgium"), leaf("country_id", "!=", "Belgium")),
+        (("tag_ids", "in", "red"), leaf("tag_ids", "=", "red")),
+        (("child_ids", "in", 7), leaf("child_ids", "=", 7)),
+        (("line_ids", "not in", 2), leaf("line_ids", "!=", 2)),
+        (("tag_ids", "in", 3), leaf("tag_ids", "=", 3)),
+        (("parent_id.country_id", "in", "Belgium"), leaf("parent_id.country_id", "=", "Belgium")),
+    ],
+)
+def test_in_with_one_related_record_becomes_equality(term: Any, expected: Leaf) -> None:
+    # Odoo: a name on any relational field, an id on an x2many.
+    assert p([term]) == expected
+
+
+@pytest.mark.parametrize("term", [("parent_id", "in", 3), ("score", "in", 3), ("name", "in", "a")])
+def test_in_with_one_value_is_refused_elsewhere(term: Any) -> None:
+    with pytest.raises(ValidationError, match="needs a list of values"):
+        p([term])
+
+
+@pytest.mark.parametrize("op", ["=like", "=ilike", "=LIKE"])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("score", "1%"),
+        ("score", 1),
+        ("id", "_"),
+        ("credit", "%"),
+        ("parent_id.score", "1"),
+        ("line_ids.qty", "%"),
+    ],
+)
+def test_equal_like_on_an_integer_field_is_refused_naming_the_term(op: str, field: str, value: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        p([("name", "=", "a"), (field, op, value)])
+    assert str(info.value).startswith(f"Invalid domain term #2 ({field!r}, {op!r}, {value!r})")
+    assert "not supported on integer fields" in str(info.value)
+
+
+def test_like_on_an_integer_field_and_equal_like_elsewhere_are_accepted() -> None:
+    assert p([("score", "like", "1")]) == leaf("score", "like", "1")
+    assert p([("birthday", "=like", "2020-%")]) == leaf("birthday", "=like", "2020-%")
+    assert p([("parent_id", "=ilike", "agro%")]) == leaf("parent_id", "=ilike", "agro%")
+
+
 def test_values_are_coerced_to_the_field_type() -> None:
     assert p([("score", "=", "3")]) == leaf("score", "=", 3)
     assert p([("birthday", "<", "2020-01-31")]) == leaf("birthday", "<", date(2020, 1, 31))

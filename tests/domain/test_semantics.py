@@ -58,6 +58,15 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("negated_equal_like_is_a_true_complement", ["!", ("name", "=like", "Agro%")], {3, 4, 5}),
     ("equal_ilike_anchors_the_pattern", [("name", "=ilike", "agrolait")], {1}),
     ("integer_like_matches_the_digits", [("score", "like", "-")], {5}),
+    ("not_like_empty_keeps_the_rows_without_a_value", [("name", "not ilike", "")], {3, 5}),
+    ("integer_not_like_empty_is_null", [("score", "not like", "")], {3}),
+    ("negated_like_empty_is_not_like_empty", ["!", ("ref", "like", False)], {2, 3, 4, 5}),
+    # one field, many terms
+    ("or_of_equalities_on_one_field", ["|", "|", ("score", "=", 5), ("score", "=", 0), ("score", "=", False)],
+     {1, 2, 3}),
+    ("and_of_inequalities_on_one_field", [("score", "!=", 5), ("score", "!=", False)], {2, 4, 5}),
+    ("or_of_paths_through_one_relation", ["|", ("line_ids.name", "=", "pear"), ("line_ids.qty", "=", 1)],
+     {1, 2}),
     # dates
     ("date_string_equality", [("birthday", "=", "2020-01-31")], {1}),
     ("datetime_at_most_a_date_includes_the_whole_day", [("created_at", "<=", "2024-01-31")], {1, 2}),
@@ -75,6 +84,11 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("many2one_ilike_searches_names", [("country_id", "ilike", "bel")], {1, 2}),
     ("many2one_not_any_includes_null", [("parent_id", "not any", [("name", "=", "Agrolait")])], {1, 3, 4, 5}),
     ("two_level_path", [("parent_id.country_id.code", "=", "BE")], {2, 4}),
+    ("many2one_ilike_empty_is_having_one", [("parent_id", "ilike", "")], {2, 4}),
+    ("many2one_not_ilike_empty_is_having_none", [("parent_id", "not ilike", "")], {1, 3, 5}),
+    ("many2one_like_false_is_having_one", [("country_id", "like", False)], {1, 2, 4}),
+    ("many2one_in_one_name_is_equal", [("parent_id", "in", "Agrolait")], {2}),
+    ("many2one_not_in_one_name_is_not_equal", [("parent_id", "not in", "Agrolait")], {1, 3, 4, 5}),
     # hierarchies
     ("child_of_includes_the_record_and_descendants", [("id", "child_of", 1)], {1, 2, 4}),
     ("parent_of_includes_the_record_and_ancestors", [("id", "parent_of", 4)], {1, 2, 4}),
@@ -97,6 +111,10 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("x2many_single_any_needs_one_line_for_all",
      [("line_ids", "any", [("name", "=", "apple"), ("qty", "=", 0)])], set()),
     ("one2many_on_the_same_model", [("child_ids.name", "=like", "Bob%")], {2}),
+    ("one2many_ilike_empty_is_having_an_active_line", [("line_ids", "ilike", "")], {1, 2}),
+    ("one2many_not_ilike_empty_is_having_no_active_line", [("line_ids", "not ilike", "")], {3, 4, 5}),
+    ("one2many_in_one_id_is_equal", [("line_ids", "in", 4)], {5}),
+    ("one2many_not_in_one_id_is_not_equal", [("line_ids", "not in", 1)], {2, 3, 4, 5}),
     # many2many
     ("many2many_not_in_includes_records_without_relations", [("tag_ids", "not in", [1])], {3, 4, 5}),
     ("many2many_equal_false_means_no_relation", [("tag_ids", "=", False)], {3, 5}),
@@ -104,6 +122,9 @@ CASES: list[tuple[str, list[Any], set[int]]] = [
     ("many2many_any_hides_archived_targets", [("tag_ids.name", "=", "gone")], set()),
     ("many2many_name_search", [("tag_ids", "=", "blue")], {1}),
     ("many2many_negative_name_search", [("tag_ids", "!=", "red")], {3, 4, 5}),
+    ("many2many_ilike_empty_is_having_an_active_target", [("tag_ids", "ilike", "")], {1, 2}),
+    ("many2many_in_one_name_is_equal", [("tag_ids", "in", "blue")], {1}),
+    ("many2many_in_one_id_is_equal", [("tag_ids", "in", 3)], {4}),
     # company dependent
     ("company_dependent_reads_the_current_company_value", [("credit", ">", 6)], {1}),
     ("company_dependent_missing_entry_is_null", [("credit", "=", False)], {3, 4, 5}),

@@ -290,8 +290,31 @@ def test_reading_an_inherited_field_needs_access_to_the_parent(
         bolt.read(["name"])  # as Odoo: read as the user, through the parent's rules
     with pytest.raises(AccessError):
         bolt.write({"note": "x"})  # no write access on test.thing
-    # Searching does not apply the parent's rules (Odoo's join): the variant is found.
-    assert env["test.variant"].with_user(user).search([("name", "=", "Bolt")]) == variants["bolt"]
+
+
+def test_inherited_fields_are_searched_and_grouped_as_the_user_reads_them(
+    env: Environment, variants: dict[str, Any]
+) -> None:
+    user = make_user(env, "variant-searcher")
+    grant(env, "test.variant", "base.group_user", "r")
+    grant(env, "test.thing", "base.group_user", "r")
+    make_rule(env, "test.thing", "[('name', '!=', 'Bolt')]", perms="r")
+    mine = [("id", "in", [variants[k].id for k in ("bolt", "anchor", "cog")])]
+    as_user = env["test.variant"].with_user(user)
+    # What the user may not read of the parent does not select records for them...
+    assert not as_user.search([("note", "=", "steel")])
+    assert as_user.search([*mine, ("note", "!=", "steel")]) == variants["anchor"] | variants["cog"]
+    assert env["test.variant"].search([("note", "=", "steel")]) == variants["bolt"]  # superuser
+    # ... nor shows in groups: the hidden parent's value is no value.
+    groups = as_user.read_group(mine, ["size:sum"], ["note"])
+    assert {(g["note"], g["size"]) for g in groups} == {(False, 10), ("brass", 5)}
+    assert {(g["note"], g["size"]) for g in env["test.variant"].read_group(mine, ["size:sum"], ["note"])} == {
+        (False, 2), ("brass", 5), ("steel", 8),
+    }  # fmt: skip
+    # Without read access to the parent model at all, such a domain is refused.
+    env["ir.model.access"].search([("model_id.model", "=", "test.thing")]).unlink()
+    with pytest.raises(AccessError):
+        as_user.search([("note", "=", "steel")])
 
 
 def test_an_inherits_link_must_be_a_required_many2one_cascading_or_restricting() -> None:

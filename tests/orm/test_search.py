@@ -106,3 +106,35 @@ def test_dotted_paths_and_hierarchies(env: Environment) -> None:
     assert env["sale.order"].search([("order_line.product_id.default_code", "=", "DESK")]) == env.ref(
         "sale_demo.sale_order_1"
     )
+
+
+@pytest.mark.parametrize("operator", ["parent_of", "child_of"])
+@pytest.mark.parametrize("value", ["Leaf", ["Leaf", "Middle"], "iddl", "nobody"])
+def test_filtered_domain_agrees_with_search_on_hierarchies_given_by_name(
+    env: Environment, operator: str, value: object
+) -> None:
+    things = env["test.thing"]
+    top = things.create({"name": "Top"})
+    middle = things.create({"name": "Middle", "parent_id": top.id})
+    leaf = things.create({"name": "Leaf", "parent_id": middle.id})
+    aside = things.create({"name": "Aside", "parent_id": top.id})
+    family = top | middle | leaf | aside
+    domain = [("id", operator, value)]
+    found = things.search([("id", "in", family.ids), *domain])
+    assert family.filtered_domain(domain) == found
+    if operator == "parent_of" and value == "Leaf":
+        assert found == top | middle | leaf
+
+
+def test_name_search_drops_an_empty_name_only_for_like_and_ilike(env: Environment) -> None:
+    tags = env["test.tag"]
+    named = tags.create({"name": "violet"})
+    everyone = tags.search([])
+    assert {i for i, _n in tags.name_search("", operator="ilike", limit=None)} == set(everyone.ids)
+    assert {i for i, _n in tags.name_search("", operator="like", limit=None)} == set(everyone.ids)
+    # Any other operator takes '' as a name like another: no tag is 'not ilike' '%%'.
+    assert tags.name_search("", operator="not ilike") == []
+    assert tags.name_search("", operator="not like") == []
+    assert tags.name_search("", operator="=") == []
+    assert tags.name_search("violet", operator="=") == [(named.id, "violet")]
+    assert named.id not in {i for i, _n in tags.name_search("violet", operator="!=", limit=None)}

@@ -237,8 +237,9 @@ class IrAttachment(models.Model):
             comodel = self.env[model].with_context(active_test=False)
             if not comodel.check_access_rights("read", raise_exception=False):
                 continue
-            for res_id in comodel.search([("id", "in", list(targets))]).ids:
-                allowed.update(targets[res_id])
+            for batch in id_batches(list(targets)):
+                for res_id in comodel.search([("id", "in", batch)]).ids:
+                    allowed.update(targets[res_id])
         return allowed
 
     # -- ORM overrides ----------------------------------------------------------------
@@ -359,9 +360,7 @@ class IrAttachment(models.Model):
         self, res_model: str, res_field: str, res_ids: Sequence[int], sizes: bool = False
     ) -> dict[int, Any]:
         """``{res_id: bytes}`` of a binary field's attachments (``{res_id: size}`` with ``sizes``)."""
-        found = self.sudo()._search(
-            [("res_model", "=", res_model), ("res_field", "=", res_field), ("res_id", "in", list(res_ids))]
-        )
+        found = self.sudo()._linked_to(res_model, res_ids, [("res_field", "=", res_field)])
         if sizes:
             return {a.res_id: a.file_size for a in found}
         return {a.res_id: a.raw or b"" for a in found}
@@ -370,9 +369,7 @@ class IrAttachment(models.Model):
     def _set_field_contents(self, res_model: str, res_field: str, values: Mapping[int, bytes | None]) -> None:
         """Store a binary field's values: ``None`` deletes the attachment."""
         attachments = self.sudo()
-        found = attachments._search(
-            [("res_model", "=", res_model), ("res_field", "=", res_field), ("res_id", "in", list(values))]
-        )
+        found = attachments._linked_to(res_model, list(values), [("res_field", "=", res_field)])
         existing = {a.res_id: a for a in found}
         obsolete = attachments.browse()
         create = []
@@ -392,8 +389,15 @@ class IrAttachment(models.Model):
     @api.model
     def _unlink_for(self, res_model: str, res_ids: Sequence[int]) -> None:
         """Delete the attachments of deleted records (binary field values included)."""
-        domain = [("res_model", "=", res_model), ("res_id", "in", list(res_ids))]
-        self.sudo().with_context(skip_res_field_check=True)._search(domain).unlink()
+        self.sudo().with_context(skip_res_field_check=True)._linked_to(res_model, res_ids).unlink()
+
+    def _linked_to(self, res_model: str, res_ids: Sequence[int], domain: Sequence[Any] = ()) -> Any:
+        """The attachments of these records matching ``domain``, searched in batches: the
+        ORM may handle more records than a client's domain may list."""
+        found = self.browse()
+        for batch in id_batches(list(res_ids)):
+            found |= self._search([("res_model", "=", res_model), ("res_id", "in", batch), *domain])
+        return found
 
 
 def _text(value: Any) -> str | None:

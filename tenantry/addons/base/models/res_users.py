@@ -199,3 +199,22 @@ class ResUsers(SecurityDataMixin, models.Model):
         """The user's context: language, timezone and uid (odoorpc reads it after login)."""
         user = self.env.user
         return {"lang": user.lang or "en_US", "tz": user.tz or False, "uid": user.id}
+
+    @api.model
+    def _name_search(
+        self,
+        name: Any,
+        domain: Any = None,
+        operator: Any = "ilike",
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> Any:
+        """As in Odoo: a positive search first looks for the exact login (an empty
+        ``ilike`` for every user), and only when that finds nobody for the name."""
+        if operator not in ("!=", "not like", "not ilike", "not in"):
+            blank = operator == "ilike" and not (name.strip() if isinstance(name, str) else name)
+            by_login: list[Any] = [] if blank else [("login", "=", name)]
+            users = self.search(by_login + list(domain or []), limit=limit, order=order)
+            if users:
+                return users
+        return super()._name_search(name, domain, operator, limit=limit, order=order)

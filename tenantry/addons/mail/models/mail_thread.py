@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenantry.domain.limits import id_batches
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
 from tenantry.orm.environment import SUPERUSER_ID
@@ -32,11 +33,10 @@ class MailThread(models.AbstractModel):
 
     def _followers(self) -> Any:
         """The ``mail.followers`` rows of these records (superuser: callers checked access)."""
-        return (
-            self.env["mail.followers"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
+        followers = self.env["mail.followers"].sudo()
+        for batch in id_batches(self.ids):  # many records: a domain's list is capped
+            followers |= followers.search([("res_model", "=", self._name), ("res_id", "in", batch)])
+        return followers
 
     def _compute_message_follower_ids(self) -> None:
         by_record: dict[int, list[int]] = {}
