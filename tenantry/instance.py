@@ -150,12 +150,13 @@ class Instance:
             raise
 
     def dump_database(
-        self, name: str, path: str | os.PathLike[str], backup_format: str = BackupFormat.ZIP
+        self, name: str, path: str | os.PathLike[str], backup_format: str = BackupFormat.DUMP
     ) -> None:
         """Write a backup of ``name`` to ``path`` (restorable on the same backend).
 
-        ``zip`` (the default, Odoo's): the SQL, a ``manifest.json`` and the filestore;
-        ``dump``: the backend's native file alone (``pg_dump -Fc``, a SQLite file).
+        ``dump`` (the default, SPEC 2): the backend's native file (``pg_dump -Fc``, a SQLite
+        file made by the backup API), without the attachment files, as Odoo's ``dump``;
+        ``zip`` (Odoo's default): the SQL, a ``manifest.json`` and the filestore.
         """
         fmt = BackupFormat.of(backup_format)
         manifest = self._dump_manifest(name) if fmt is BackupFormat.ZIP else None

@@ -77,7 +77,7 @@ def test_a_zip_backup_carries_the_database_and_its_files(
 ) -> None:
     att_id, path = _attach(instance, fresh_db, b"backed up")
     backup = tmp_path / "backup.zip"
-    instance.dump_database(fresh_db, backup)  # zip, Odoo's default
+    instance.dump_database(fresh_db, backup, "zip")
     with zipfile.ZipFile(backup) as archive:
         names = set(archive.namelist())
         manifest = json.loads(archive.read("manifest.json"))
@@ -113,7 +113,7 @@ def test_a_native_dump_restores_without_the_files(instance: Instance, fresh_db: 
 def test_a_zip_restore_takes_only_filestore_files(instance: Instance, fresh_db: str, tmp_path: Path) -> None:
     _attach(instance, fresh_db, b"legit")
     good = tmp_path / "good.zip"
-    instance.dump_database(fresh_db, good)
+    instance.dump_database(fresh_db, good, "zip")
     hostile = tmp_path / "hostile.zip"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(hostile, "w") as out:
         for item in source.infolist():
