@@ -7,8 +7,9 @@
     # uvicorn.run(app, port=8069)
 
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
-client's JSON routes (``webclient``), the company logo (``binary``), the HTML pages (``pages``) and
-``GET /web/health``. The ORM is synchronous; handlers run it in a thread pool.
+client's JSON routes (``webclient``), the company logo (``binary``), the HTML pages (``pages``,
+``switcher``; their plumbing is ``frame``), static files (``static``) and ``GET /web/health``.
+The ORM is synchronous; handlers run it in a thread pool.
 Request bodies above ``config.limit_request_body`` are refused (``limits.BodyLimit``).
 """
 
@@ -25,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.web import binary, pages, rpc_routes, webclient
+from tenantry.web import binary, pages, rpc_routes, static, switcher, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
 from tenantry.web.limits import BodyLimit
@@ -82,6 +83,8 @@ def create_app(
             *webclient.routes,
             *binary.routes,
             *pages.routes,
+            *switcher.routes,
+            *static.routes,
         ],
         middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
         lifespan=lifespan,

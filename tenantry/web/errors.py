@@ -1,8 +1,9 @@
 """Errors on HTML routes: the one place that turns exceptions into pages.
 
 =====================================  ==========================
-``SessionExpired``                     303 redirect to /web/login
+``SessionExpired``                     303 redirect to /web/login?redirect=<path>
 ``AccessDenied``, ``AccessError``      403 page
+``MissingError``                       404 page
 other ``UserError``                    400 page
 anything else                          500 page (traceback only with ``--dev``)
 =====================================  ==========================
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import logging
 import traceback
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tenantry.exceptions import AccessDenied, AccessError, SessionExpired, UserError
+from tenantry.exceptions import AccessDenied, AccessError, MissingError, SessionExpired, UserError
 from tenantry.web.templates import templates
 
-__all__ = ["error_page", "html_error"]
+__all__ = ["error_page", "html_error", "login_redirect"]
 
 _log = logging.getLogger(__name__)
 
@@ -37,11 +39,27 @@ def error_page(request: Request, status: int, title: str, message: str, debug: s
 def html_error(request: Request, exc: Exception, *, dev: bool = False) -> Response:
     """The response of an HTML route that raised ``exc``."""
     if isinstance(exc, SessionExpired):
-        return RedirectResponse("/web/login", status_code=303)
+        return login_redirect(request)
     if isinstance(exc, (AccessDenied, AccessError)):
         return error_page(request, 403, "Access denied", exc.message)
+    if isinstance(exc, MissingError):
+        return error_page(request, 404, "Not found", exc.message)
     if isinstance(exc, UserError):
         return error_page(request, 400, "Invalid request", exc.message)
     _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     debug = "".join(traceback.format_exception(exc)) if dev else ""
     return error_page(request, 500, "Server error", f"{type(exc).__name__}: the request failed.", debug)
+
+
+def login_redirect(request: Request) -> Response:
+    """To the login page, which brings the user back here (a GET's path and query) afterwards.
+
+    An htmx request gets ``HX-Redirect`` instead, so that the whole page goes there.
+    """
+    target = "/web/login"
+    if request.method in ("GET", "HEAD") and request.url.path != "/web/login":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target += "?redirect=" + quote(here, safe="/")
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)

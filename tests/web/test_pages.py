@@ -36,10 +36,13 @@ def test_login_page_has_a_form_with_a_csrf_token(browser: httpx.Client) -> None:
     assert 'action="/web/login"' in page.text and _token(page.text)
 
 
-def test_login_redirects_to_web_which_says_who_and_where(browser: httpx.Client, template: str) -> None:
+def test_login_redirects_to_the_home_page_which_says_who_and_where(
+    browser: httpx.Client, template: str
+) -> None:
     response = _log_in(browser, template)
-    assert response.status_code == 303 and response.headers["location"] == "/web"
-    home = browser.get("/web")
+    assert response.status_code == 303 and response.headers["location"] == "/odoo"
+    assert browser.get("/web").headers["location"] == "/odoo"
+    home = browser.get("/odoo")
     assert home.status_code == 200
     assert "admin" in home.text and template in home.text and "Log out" in home.text
 
@@ -59,19 +62,19 @@ def test_a_login_post_without_a_valid_token_is_refused(browser: httpx.Client, te
     assert "session_id" not in browser.cookies
 
 
-def test_web_without_a_session_redirects_to_login(browser: httpx.Client) -> None:
-    response = browser.get("/web")
-    assert response.status_code == 303 and response.headers["location"] == "/web/login"
+def test_home_without_a_session_redirects_to_login_and_back(browser: httpx.Client) -> None:
+    response = browser.get("/odoo")
+    assert response.status_code == 303 and response.headers["location"] == "/web/login?redirect=/odoo"
 
 
 def test_logout_needs_the_sessions_csrf_token(browser: httpx.Client, template: str) -> None:
     _log_in(browser, template)
-    token = _token(browser.get("/web").text)
+    token = _token(browser.get("/odoo").text)
     assert browser.post("/web/session/logout", data={"csrf_token": "forged"}).status_code == 403
-    assert browser.get("/web").status_code == 200
+    assert browser.get("/odoo").status_code == 200
     response = browser.post("/web/session/logout", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["location"] == "/web/login"
-    assert browser.get("/web").status_code == 303
+    assert browser.get("/odoo").status_code == 303
 
 
 def test_pages_escape_what_they_show(browser: httpx.Client, template: str) -> None:
