@@ -77,12 +77,12 @@ class DataLoader:
             if record.exists():
                 if self.mode == "update" and was_noupdate:
                     return int(res_id)
-                record.write(values)
+                record.with_context(install_xmlid=f"{module}.{name}").write(values)
                 return int(res_id)
             data._forget(module, name)
             if self.mode == "update" and not forcecreate:
                 return None
-        record = self.env[model].create(dict(values))
+        record = self.env[model].with_context(install_xmlid=f"{module}.{name}").create(dict(values))
         data._remember(module, name, model, record._ids[0], noupdate)
         return record._ids[0]
 
@@ -160,12 +160,61 @@ class DataLoader:
                 self._load_block(path, child, _flag(child.get("noupdate"), noupdate))
             elif child.tag == "record":
                 self._load_xml_record(path, child, noupdate)
+            elif child.tag == "menuitem":
+                self._load_menuitem(path, child, None)
             elif child.tag == "delete":
                 self._delete(path, child)
             elif child.tag == "function":
                 raise UserError(f"{path.name}: <function> is not supported in data files")
             else:
                 raise UserError(f"{path.name}: unsupported element <{child.tag}>")
+
+    def _load_menuitem(self, path: Path, element: Element, parent: int | None) -> None:
+        """Odoo's ``<menuitem id name parent action sequence groups web_icon>`` shortcut;
+        nested menuitems are children. A menu without a name takes its action's."""
+        xml_id = element.get("id")
+        if not xml_id:
+            raise UserError(f"{path.name}: <menuitem> needs an 'id'")
+        values: dict[str, Any] = {}
+        if element.get("parent"):
+            values["parent_id"] = self.ref(element.get("parent", ""))
+        elif parent is not None:
+            values["parent_id"] = parent
+        action = element.get("action")
+        name = element.get("name")
+        if action:
+            module, action_name = self._qualify(action)
+            found = self.env["ir.model.data"]._lookup(module, action_name)
+            if found is None:
+                raise UserError(f"{path.name}: menuitem {xml_id}: action {module}.{action_name} not found")
+            values["action"] = f"{found[0]},{found[1]}"
+            name = name or self.env[found[0]].browse(found[1]).sudo().name
+        if name:
+            values["name"] = name
+        elif self.env["ir.model.data"]._lookup(*self._qualify(xml_id)) is None:
+            raise UserError(f"{path.name}: menuitem {xml_id} needs a name or an action")
+        if element.get("sequence"):
+            values["sequence"] = int(element.get("sequence", "10"))
+        if element.get("web_icon"):
+            values["web_icon"] = element.get("web_icon")
+        if element.get("groups"):
+            values["groups_id"] = [(Command.SET, 0, self._group_ids(path, element.get("groups", "")))]
+        menu_id = self.record(xml_id, "ir.ui.menu", values, noupdate=False)
+        for child in element:
+            if isinstance(child.tag, str):
+                if child.tag != "menuitem":
+                    raise UserError(f"{path.name}: menuitem {xml_id}: unexpected <{child.tag}>")
+                self._load_menuitem(path, child, menu_id)
+
+    def _group_ids(self, path: Path, spec: str) -> list[int]:
+        ids: list[int] = []
+        for item in spec.split(","):
+            item = item.strip()
+            if item.startswith("!"):
+                raise UserError(f"{path.name}: menu groups cannot be negated ({item})")
+            if item:
+                ids.append(self.ref(item))
+        return ids
 
     def _eval_names(self) -> dict[str, Any]:
         names = default_eval_names()
@@ -215,6 +264,9 @@ class DataLoader:
             if ids is not None:
                 return [(Command.SET, 0, ids)] if field.type.is_x2many else (ids[0] if ids else False)
             return value
+        if node.get("type") == "xml":
+            # An arch: the element's content, as XML text.
+            return "".join(SafeET.tostring(child, encoding="unicode") for child in node).strip() or False
         if node.get("search") is not None:
             domain = safe_eval(node.get("search", ""), self._eval_names())
             found = self.env[field.comodel_name].search(domain)

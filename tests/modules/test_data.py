@@ -59,7 +59,8 @@ def test_csv_with_external_id_columns(env: Environment, tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("<odoo><function model='test.thing' name='unlink'/></odoo>", "not supported"),
-        ("<odoo><menuitem id='m'/></odoo>", "unsupported element"),
+        ("<odoo><template id='t'/></odoo>", "unsupported element"),
+        ("<odoo><menuitem id='m'/></odoo>", "needs a name or an action"),
         ("<odoo><record id='r' model='no.model'/></odoo>", "unknown model"),
         (
             "<odoo><record id='r' model='test.tag'>"

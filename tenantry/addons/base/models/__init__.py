@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     ir_rule,
     ir_sessions,
     ir_ui_menu,
+    ir_ui_view,
     res_company,
     res_country,
     res_groups,

@@ -178,6 +178,8 @@ class IrActionsActWindow(ActionKind):
     domain = fields.Char("Domain Value", help="A domain (Python literal) limiting the records shown.")
     context = fields.Char("Context Value", required=True, default="{}")
     view_mode = fields.Char(required=True, default="tree,form", help="The views, in order (tree,form,...).")
+    view_id = fields.Many2one("ir.ui.view", "View Ref.", ondelete="set null", help="The first view to open.")
+    search_view_id = fields.Many2one("ir.ui.view", "Search View Ref.", ondelete="set null")
     target = fields.Selection(
         [
             ("current", "Current Window"),

@@ -1,0 +1,154 @@
+"""View archs: parsing with line numbers, view types, and validation against a model.
+
+An arch is XML text (``<list>``, ``<form>``, ``<search>``, or for an extension view
+inheritance specs). It is parsed with defusedxml (no DTD, no entities) into an
+:class:`xml.etree.ElementTree.Element`; the line of each element is kept beside the
+tree so that errors can say where they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element, TreeBuilder
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from tenantry.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from tenantry.orm.registry import Registry
+
+VIEW_TYPES = ("list", "form", "search")
+"""The view types of the web client (``tree`` is read as ``list``)."""
+
+ROOT_TAGS = {"list": "list", "tree": "list", "form": "form", "search": "search"}
+"""The root tag of a primary view -> its view type."""
+
+MAX_ARCH = 512 * 1024
+"""Archs longer than this are refused (characters)."""
+
+SUBVIEW_TAGS = ("list", "tree", "form")
+"""Tags that, inside a relational ``<field>``, describe the comodel's records."""
+
+
+def view_type(name: str) -> str:
+    """The view type ``name`` spelled as the web client spells it (``tree`` -> ``list``)."""
+    kind = ROOT_TAGS.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise ValidationError(f"Unknown view type {name!r}: expected one of {', '.join(VIEW_TYPES)}.")
+    return kind
+
+
+@dataclass(frozen=True)
+class ParsedArch:
+    """An arch tree and the line (1-based, in the arch text) of each of its elements."""
+
+    root: Element
+    lines: Mapping[int, int]
+
+    def line(self, element: Element) -> int | None:
+        return self.lines.get(id(element))
+
+
+class _LineBuilder(TreeBuilder):
+    """A tree builder that remembers the parser's line for each element it starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parser: Any = None
+        self.lines: dict[int, int] = {}
+
+    def start(self, tag: Any, attrs: Any) -> Element:
+        element = super().start(tag, attrs)
+        self.lines[id(element)] = int(self.parser.parser.CurrentLineNumber)
+        return element
+
+
+def parse_arch(text: str, label: str) -> ParsedArch:
+    """Parse an arch; a :class:`ValidationError` naming ``label`` and the line when malformed."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError(f"View {label}: the arch is empty.")
+    if len(text) > MAX_ARCH:
+        raise ValidationError(f"View {label}: the arch is longer than {MAX_ARCH} characters.")
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.parser = parser
+    try:
+        parser.feed(text.strip())
+        root = parser.close()
+    except SafeET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else "?"
+        raise ValidationError(f"View {label}: malformed arch at line {line}: {exc}") from None
+    except DefusedXmlException as exc:
+        raise ValidationError(f"View {label}: forbidden XML in the arch: {exc}") from None
+    return ParsedArch(root, builder.lines)
+
+
+def where(parsed: ParsedArch, element: Element) -> str:
+    line = parsed.line(element)
+    return f"line {line}" if line is not None else "an unknown line"
+
+
+def describe(element: Element) -> str:
+    """``<field name="x">``: an element as errors show it (without its content)."""
+    attrs = "".join(f' {k}="{v}"' for k, v in element.attrib.items())
+    return f"<{element.tag}{attrs}>"
+
+
+def iter_fields(root: Element, model: str, registry: Registry) -> Iterator[tuple[Element, str]]:
+    """Every ``<field>`` of an arch with the model it names a field of (subviews of a
+    relational field are about its comodel)."""
+    stack: list[tuple[Element, str]] = [(root, model)]
+    while stack:
+        element, current = stack.pop()
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            inner = current
+            if child.tag == "field":
+                yield child, current
+                field = registry[current]._fields.get(child.get("name", "")) if current in registry else None
+                if field is not None and field.type.is_relational:
+                    inner = field.comodel_name
+            stack.append((child, inner))
+
+
+def check_fields(parsed: ParsedArch, model: str, registry: Registry, label: str) -> None:
+    """Every ``<field name>`` of the arch must be a field of its model."""
+    if model not in registry:
+        raise ValidationError(f"View {label}: unknown model {model!r}.")
+    found = unknown_field(parsed.root, model, registry)
+    if found is not None:
+        element, current = found
+        raise ValidationError(unknown_field_message(label, element, current, where(parsed, element)))
+
+
+def unknown_field(root: Element, model: str, registry: Registry) -> tuple[Element, str] | None:
+    """The first ``<field>`` of the arch that is not a field of its model (and that model)."""
+    candidates = [(root, model)] if root.tag == "field" else []
+    for element, current in [*candidates, *iter_fields(root, model, registry)]:
+        name = element.get("name")
+        if not name or current not in registry or name not in registry[current]._fields:
+            return element, current
+    return None
+
+
+def unknown_field_message(label: str, element: Element, model: str, place: str) -> str:
+    name = element.get("name")
+    if not name:
+        return f"View {label}: <field> without a name at {place}."
+    return f"View {label}: field {name!r} does not exist in model {model!r} (at {place})."
+
+
+def check_primary(parsed: ParsedArch, kind: str, label: str) -> None:
+    """A primary view's root is the tag of its type."""
+    found = ROOT_TAGS.get(parsed.root.tag)
+    if found != kind:
+        raise ValidationError(
+            f"View {label}: a {kind} view's arch starts with <{kind}>, not <{parsed.root.tag}> "
+            f"(at {where(parsed, parsed.root)})."
+        )
