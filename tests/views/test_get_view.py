@@ -63,6 +63,7 @@ def test_fields_and_elements_the_user_may_not_see_are_removed(env: Environment) 
         {
             "name": "partner form",
             "model": "res.partner",
+            "priority": 1,
             "arch": "<form><field name='name'/><field name='email' groups='base.group_system'/>"
             "<group groups='base.group_erp_manager'><field name='phone'/></group></form>",
         }

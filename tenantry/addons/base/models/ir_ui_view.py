@@ -9,6 +9,7 @@ the database's resolved views stale.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -141,6 +142,7 @@ class IrUiView(models.Model):
         rows = load_rows(self.env)
         if self.id not in rows:
             return
+        rows[self.id] = dataclasses.replace(rows[self.id], label=label)
         primary = self._primary_of(rows)
         children: dict[int, list[ViewRow]] = {}
         for row in sorted(rows.values(), key=lambda r: (r.priority, r.id)):

@@ -1,0 +1,6 @@
+{
+    "name": "A view that does not validate",
+    "version": "1.0",
+    "depends": ["base"],
+    "data": ["data/views.xml"],
+}
