@@ -27,7 +27,8 @@ rolled back. The page shows the exception's message in a ``role="alert"`` elemen
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -112,6 +113,18 @@ class Page:
             self.request, template, values, status_code=status_code, headers=dict(headers or {})
         )
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A block undone alone when it raises (then re-raised): a form shows a
+        ``ValidationError`` inline and the record stays unchanged, while the page's
+        transaction goes on (and keeps its request bindings, which a rollback clears)."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except BaseException:
+            _bind(self.env, self.call, self.session)
+            raise
+
     def redirect(self, url: str) -> Response:
         """A 303 to ``url`` (after a POST: the browser GETs it)."""
         return RedirectResponse(url, status_code=303)
@@ -173,6 +186,7 @@ def _run(
             optimistic = attempt.optimistic or optimistic_only
             db, uid, context = session.db, session.uid, session.context
             with attempt, instance.env(db, uid, context, optimistic=optimistic) as env:
+                _bind(env, call, session)
                 user_env, frame = _user_env(env, request, session)
                 page = Page(request, call, session, user_env, frame, form)
                 response = handler(page)
@@ -191,14 +205,31 @@ def _run(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _bind(env: Environment, call: Call, session: Session) -> None:
+    """Password checks in this transaction count for the client's address (login limiter),
+    and identity checks know the web session, as for ``call_kw``."""
+    from tenantry.security.auth import bind_caller
+    from tenantry.security.identity import bind_web_session
+
+    bind_caller(env, call.server.instance, call.client_ip)
+    bind_web_session(env, session.sid)
+
+
 def _user_env(env: Environment, request: Request, session: Session) -> tuple[Environment, Frame]:
-    """The user's environment with the companies of the ``cids`` cookie, and the top bar."""
+    """The user's environment (language and timezone as now set, the companies of the
+    ``cids`` cookie), and the top bar."""
     user = env.user
     companies = tuple((int(c.id), str(c.name or "")) for c in user.company_ids)
     allowed = allowed_companies(
         request.cookies.get(CIDS_COOKIE), [c[0] for c in companies], user.company_id.id or None
     )
-    user_env = env(context={**env.context, "allowed_company_ids": allowed})
+    context = {
+        **env.context,
+        "lang": user.lang or "en_US",
+        "tz": user.tz or False,
+        "allowed_company_ids": allowed,
+    }
+    user_env = env(context=context)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     frame = Frame(
         db=session.db,

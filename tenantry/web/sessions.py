@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from tenantry.instance import Instance
     from tenantry.orm.environment import Environment
 
-__all__ = ["COOKIE_NAME", "DEFAULT_LIFETIME", "Session", "SessionStore"]
+__all__ = ["COOKIE_NAME", "DEFAULT_LIFETIME", "Session", "SessionStore", "refresh_in"]
 
 COOKIE_NAME = "session_id"
 DEFAULT_LIFETIME = dt.timedelta(days=7)
@@ -167,11 +167,7 @@ class SessionStore:
         change; ``SessionExpired`` if it has ended since (logged out, expired, archived).
         """
         with self.instance.env(session.db) as env:
-            row = env["ir.sessions"].search([("sid_hash", "=", _hash(session.sid))], limit=1)
-            user = env["res.users"].browse(session.uid).exists()
-            if not row or not user or not user.active or row.expires <= _now():
-                raise SessionExpired("Session expired")
-            row.write({"session_token": user._compute_session_token(session.sid)})
+            refresh_in(env, session)
 
     def delete(self, sid: str | None) -> None:
         """Forget ``sid`` (logout); unknown ids are ignored."""
@@ -189,6 +185,17 @@ class SessionStore:
         with self.instance.env(db) as env:
             past = _now() - dt.timedelta(seconds=1)
             env["ir.sessions"].search([("sid_hash", "=", _hash(sid))]).write({"expires": past})
+
+
+def refresh_in(env: Environment, session: Session) -> None:
+    """:meth:`SessionStore.refresh` inside the transaction that changed the password
+    (``env``'s, made superuser here): the session stays valid when it commits."""
+    env = env(su=True)
+    row = env["ir.sessions"].search([("sid_hash", "=", _hash(session.sid))], limit=1)
+    user = env["res.users"].browse(session.uid).exists()
+    if not row or not user or not user.active or row.expires <= _now():
+        raise SessionExpired("Session expired")
+    row.write({"session_token": user._compute_session_token(session.sid)})
 
 
 def _now() -> dt.datetime:

@@ -21,6 +21,11 @@ Odoo's ``password`` column, written by SQL): no ORM method, domain, rule, view o
 error message can reach it; only the methods below read and write it, in SQL."""
 
 
+SELF_WRITEABLE_FIELDS = frozenset({"name", "email", "lang", "tz"})
+"""What users may change on their own user without write access to users (their
+preferences), as Odoo's ``SELF_WRITEABLE_FIELDS``; other fields need the ACL."""
+
+
 class ResUsers(SecurityDataMixin, models.Model):
     """A user: the login and security data of a partner, whose fields are the user's too
     (``_inherits``, as in Odoo): the name, email, address... are the partner's."""
@@ -169,7 +174,16 @@ class ResUsers(SecurityDataMixin, models.Model):
 
     def write(self, vals: Any) -> bool:
         """As in Odoo: reactivating a user reactivates its partner, and a partner that has
-        a company follows the user to its new default company."""
+        a company follows the user to its new default company. Users write their own
+        preferences (:data:`SELF_WRITEABLE_FIELDS` only) without write access to users."""
+        if (
+            not self.env.su
+            and isinstance(vals, Mapping)
+            and vals
+            and set(vals) <= SELF_WRITEABLE_FIELDS
+            and self.ids == [self.env.uid]
+        ):
+            return bool(self.sudo().write(vals))
         if isinstance(vals, Mapping) and vals.get("active"):
             for user in self:
                 if not user.active and not user.partner_id.active:
