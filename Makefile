@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean postgres
+.PHONY: demo test lint bench clean postgres pango
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,15 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "PostgreSQL is needed by the tests: install it (e.g. apt-get install postgresql)"; exit 1; fi
 
-test: $(STAMP) postgres
+# Reports become PDF through WeasyPrint, which needs Pango and HarfBuzz's subsetter (and a font).
+pango:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	else echo "Reports need Pango: install it (e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; exit 1; fi
+
+test: $(STAMP) postgres pango
 	$(BIN)/ruff check tenantry tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest

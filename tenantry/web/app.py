@@ -8,8 +8,8 @@
 
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
 client's JSON routes (``webclient``), the company logo (``binary``), the HTML pages (``pages``,
-``switcher``, ``preferences``; their plumbing is ``frame``), static files (``static``) and
-``GET /web/health``.
+``switcher``, ``preferences``; their plumbing is ``frame``), the printed reports (``reports``),
+static files (``static``) and ``GET /web/health``.
 The ORM is synchronous; handlers run it in a thread pool.
 Request bodies above ``config.limit_request_body`` are refused (``limits.BodyLimit``).
 """
@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.web import binary, pages, preferences, rpc_routes, static, switcher, webclient
+from tenantry.web import binary, pages, preferences, reports, rpc_routes, static, switcher, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
 from tenantry.web.limits import BodyLimit
@@ -87,6 +87,7 @@ def create_app(
             *switcher.routes,
             *preferences.routes,
             *static.routes,
+            *reports.routes,
         ],
         middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
         lifespan=lifespan,

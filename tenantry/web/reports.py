@@ -1,0 +1,95 @@
+"""``/report/pdf/<report_name>/<ids>`` and ``/report/html/<report_name>/<ids>``: reports with the web session.
+
+Pages of :func:`tenantry.web.frame.web_page`: the report is rendered as the session's
+user with its allowed companies (the ``cids`` cookie), so ACLs and record rules apply:
+
+==========================================  =================================================
+no session, or an expired one               303 to ``/web/login?redirect=<this URL>``
+ids not a comma-separated list of ids       400
+no report of that ``report_name``           404 (also when it has no template)
+a record missing                            404
+a record the user may not read              403, with nothing of the records
+==========================================  =================================================
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tenantry.exceptions import AccessDenied, AccessError
+from tenantry.web.frame import Page, web_page
+
+__all__ = ["content_disposition", "parse_ids", "routes"]
+
+MAX_RECORDS = 100
+"""Most records one request may print."""
+_IDS = re.compile(r"^[1-9][0-9]{0,9}(?:,[1-9][0-9]{0,9})*$")
+_MAX_ID = 2**31 - 1
+_HTML_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def parse_ids(text: str) -> list[int]:
+    """``"1,2,3"`` as ids; ``ValueError`` for anything else (zero, signs, spaces, too many)."""
+    if not _IDS.match(text):
+        raise ValueError(text)
+    ids = list(dict.fromkeys(int(part) for part in text.split(",")))
+    if len(ids) > MAX_RECORDS or any(i > _MAX_ID for i in ids):
+        raise ValueError(text)
+    return ids
+
+
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """A ``Content-Disposition`` value naming ``filename``, safe for any characters (RFC 6266)."""
+    plain = re.sub(r"[^A-Za-z0-9 ._()-]", "_", filename)[:150] or "report"
+    quoted = urllib.parse.quote(filename[:150], safe="")
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quoted}"
+
+
+def _serve(page: Page, kind: str) -> Response:
+    from tenantry.reports import find_template, html_to_pdf
+
+    report_name = page.request.path_params["report_name"]
+    try:
+        ids = parse_ids(page.request.path_params["ids"])
+    except ValueError:
+        return page.error(400, "The record ids must be positive integers separated by commas.")
+    report = page.env["ir.actions.report"].search([("report_name", "=", report_name)], limit=1)
+    if not report or find_template(page.env, report.report_name or "") is None:
+        return page.error(404, f"There is no report {report_name!r}.")
+    try:
+        html = report._render_template(ids, None)
+        filename = report._print_name(ids)
+    except (AccessError, AccessDenied):
+        # Not the error's message: it may name the records (Odoo shows them to internal users).
+        return page.error(403, "You may not read the records of this report.")
+    if kind == "pdf":
+        response = Response(html_to_pdf(html), media_type="application/pdf")
+        response.headers["Content-Disposition"] = content_disposition(f"{filename}.pdf")
+    else:
+        response = Response(html, media_type="text/html; charset=utf-8")
+        response.headers["Content-Security-Policy"] = _HTML_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@web_page
+def report_pdf(page: Page) -> Response:
+    """The report as a PDF (WeasyPrint)."""
+    return _serve(page, "pdf")
+
+
+@web_page
+def report_html(page: Page) -> Response:
+    """The report's HTML, as the PDF is made from."""
+    return _serve(page, "html")
+
+
+routes = [
+    Route("/report/pdf/{report_name}/{ids}", report_pdf, methods=["GET"]),
+    Route("/report/html/{report_name}/{ids}", report_html, methods=["GET"]),
+]

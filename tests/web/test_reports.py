@@ -1,0 +1,91 @@
+"""``/report/pdf/...`` and ``/report/html/...`` with the web session: as the session's user, or refused."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import httpx
+import pypdf
+import pytest
+
+from tenantry.instance import Instance
+from tests.security.helpers import make_user
+from tests.web.conftest import LiveServer
+
+
+@pytest.fixture
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+def _log_in(http: httpx.Client, db: str, login: str, password: str) -> None:
+    params = {"db": db, "login": login, "password": password}
+    reply = http.post("/web/session/authenticate", json={"jsonrpc": "2.0", "params": params, "id": 1})
+    assert "result" in reply.json(), reply.text
+
+
+@pytest.fixture
+def orders(instance: Instance, fresh_db: str) -> tuple[int, int]:
+    """Two salesmen, Sally and Sam (password: their login): S00001 is Sally's, S00002 Sam's."""
+    with instance.env(fresh_db) as env:
+        sally = make_user(env, "sally", ["sale_demo.group_sale_salesman"], password="sally")
+        sam = make_user(env, "sam", ["sale_demo.group_sale_salesman"], password="sam")
+        mine, theirs = env.ref("sale_demo.sale_order_1"), env.ref("sale_demo.sale_order_2")
+        mine.user_id, theirs.user_id = sally, sam
+        return mine.id, theirs.id
+
+
+def test_a_salesman_prints_their_quotation_with_its_lines_and_total(
+    http: httpx.Client, fresh_db: str, orders: tuple[int, int]
+) -> None:
+    mine, _ = orders
+    _log_in(http, fresh_db, "sally", "sally")
+    pdf = http.get(f"/report/pdf/sale.report_saleorder/{mine}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert 'filename="Quotation - S00001.pdf"' in pdf.headers["content-disposition"]
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in ("Quotation S00001", "Office Desk", "Office Chair", "450.00", "900.00", "480.00"):
+        assert expected in text
+    assert "Total 1,380.00" in text
+    html = http.get(f"/report/html/sale.report_saleorder/{mine}")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in html.headers["content-security-policy"]
+    assert "Office Chair" in html.text and "1,380.00" in html.text
+
+
+def test_an_order_the_salesman_may_not_read_is_refused_with_nothing_of_it(
+    http: httpx.Client, fresh_db: str, orders: tuple[int, int]
+) -> None:
+    mine, theirs = orders
+    _log_in(http, fresh_db, "sally", "sally")
+    for path in (
+        f"/report/pdf/sale.report_saleorder/{theirs}",
+        f"/report/html/sale.report_saleorder/{theirs}",
+        f"/report/pdf/sale.report_saleorder/{mine},{theirs}",  # never a partial document
+    ):
+        refused = http.get(path)
+        assert refused.status_code == 403 and 'role="alert"' in refused.text
+        assert refused.headers["content-type"].startswith("text/html")
+        for secret in ("S00002", "S00001", "1,100.00", "Sam", "Office"):
+            assert secret not in refused.text
+
+
+def test_bad_ids_unknown_reports_and_missing_records(http: httpx.Client, template: str) -> None:
+    _log_in(http, template, "admin", "admin")
+    for ids in ("0", "-1", "1,,2", "abc", "1;2", "1.5", ",".join(str(i) for i in range(1, 102)), "9" * 11):
+        assert http.get(f"/report/pdf/sale.report_saleorder/{ids}").status_code == 400, ids
+    for name in ("sale.no_such_report", "%3Cscript%3E", "base.external_layout"):
+        page = http.get(f"/report/html/{name}/1")
+        assert page.status_code == 404 and "<script>" not in page.text
+    assert http.get("/report/html/sale.report_saleorder/999999").status_code == 404
+
+
+def test_without_a_session_the_report_redirects_to_login(http: httpx.Client) -> None:
+    response = http.get("/report/pdf/sale.report_saleorder/1?x=1")
+    assert response.status_code == 303
+    target = "/report/pdf/sale.report_saleorder/1%3Fx%3D1"
+    assert response.headers["location"] == f"/web/login?redirect={target}"
+    http.cookies.set("session_id", "forged")
+    assert http.get("/report/html/sale.report_saleorder/1").status_code == 303
