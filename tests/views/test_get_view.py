@@ -21,7 +21,7 @@ def test_generated_views_when_the_model_declares_none(env: Environment) -> None:
     assert 1 < len(_names(listed)) <= 6
     form = get_view(env, "res.country", "form")
     assert form.arch.tag == "form" and "name" in _names(form) and "code" in _names(form)
-    search = get_view(env, "res.partner", "search")
+    search = get_view(env, "res.lang", "search")
     assert search.arch.tag == "search"
     assert [f.get("name") for f in search.arch.iter("filter")] == ["inactive"]
 

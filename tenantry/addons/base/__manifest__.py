@@ -13,6 +13,7 @@
         "data/res.country.state.csv",
         "data/res.lang.csv",
         "data/ir_actions_data.xml",
+        "views/base_views.xml",
         "security/ir.model.access.csv",
         "security/base_wizard_security.xml",
     ],

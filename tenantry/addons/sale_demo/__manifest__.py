@@ -8,6 +8,7 @@
         "security/sale_security.xml",
         "security/ir.model.access.csv",
         "data/sale_report.xml",
+        "views/sale_views.xml",
     ],
     "demo": ["demo/sale_demo.xml"],
     "application": True,
