@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean postgres pango
+.PHONY: demo test lint bench clean postgres pango chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ pango:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	else echo "Reports need Pango: install it (e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; exit 1; fi
 
-test: $(STAMP) postgres pango
+# The browser tests drive Debian's Chromium through Playwright (which downloads no browser).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is needed by the browser tests: install it (e.g. apt-get install chromium)"; exit 1; fi
+
+test: $(STAMP) postgres pango chromium
 	$(BIN)/ruff check tenantry tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -43,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) tenantry-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tenantry-data test-artifacts .pytest_cache .mypy_cache .ruff_cache
