@@ -8,7 +8,8 @@ rendered in the caller's environment, so ACLs, record rules and field groups app
 
 from __future__ import annotations
 
+from tenantry.reports.menu import Printable, printable_reports
 from tenantry.reports.pdf import html_to_pdf
 from tenantry.reports.render import find_template, render_html
 
-__all__ = ["find_template", "html_to_pdf", "render_html"]
+__all__ = ["Printable", "find_template", "html_to_pdf", "printable_reports", "render_html"]

@@ -10,7 +10,7 @@ import pytest
 
 from tenantry.exceptions import AccessError, MissingError, UserError, ValidationError
 from tenantry.orm.environment import Environment
-from tenantry.reports import find_template
+from tenantry.reports import find_template, printable_reports
 from tenantry.reports.render import Formatter
 from tests.security.helpers import as_user, make_user
 
@@ -93,3 +93,15 @@ def test_the_printed_name_follows_print_report_name(env: Environment) -> None:
     order.action_confirm()
     assert report._print_name(order.ids) == "Order - S00001"
     assert report._print_name([order.id, env.ref("sale_demo.sale_order_2").id]) == "Quotation / Order"
+
+
+def test_the_print_menu_lists_the_reports_bound_to_the_model_the_user_may_print(env: Environment) -> None:
+    salesman = as_user(env, make_user(env, "sally", ["sale_demo.group_sale_salesman"]))
+    [quotation] = printable_reports(salesman, "sale.order")
+    assert (quotation.name, quotation.url([3, 4])) == (
+        "Quotation / Order",
+        "/report/pdf/sale.report_saleorder/3,4",
+    )
+    env.ref("sale_demo.action_report_saleorder").groups_id = [(6, 0, [env.ref("base.group_system").id])]
+    assert printable_reports(salesman, "sale.order") == []
+    assert printable_reports(salesman, "res.partner") == []

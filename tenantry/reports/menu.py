@@ -1,0 +1,40 @@
+"""The Print menu of a model: the reports bound to it that the user may print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tenantry.orm.environment import Environment
+
+__all__ = ["Printable", "printable_reports"]
+
+
+@dataclass(frozen=True)
+class Printable:
+    """One entry of the Print menu; its URLs are ``/report/<pdf|html>/<report_name>/<ids>``."""
+
+    id: int
+    name: str
+    report_name: str
+    report_type: str
+    multi: bool
+    """Offered on lists only (not on a single record's form), as Odoo's ``multi``."""
+
+    def url(self, ids: list[int]) -> str:
+        """Where the report of ``ids`` is, as a PDF or HTML by its ``report_type``."""
+        kind = "pdf" if self.report_type == "qweb-pdf" else "html"
+        return f"/report/{kind}/{self.report_name}/{','.join(str(i) for i in ids)}"
+
+
+def printable_reports(env: Environment, model: str) -> list[Printable]:
+    """The reports bound to ``model`` (``binding_model_id``) that ``env``'s user may print
+    (no groups, or one of the user's), as the user reads them."""
+    reports = env["ir.actions.report"].search([("binding_model_id.model", "=", model)])
+    mine = set(env.user.groups_id.ids)
+    return [
+        Printable(r.id, r.name or "", r.report_name or "", r.report_type or "qweb-pdf", bool(r.multi))
+        for r in reports
+        if env.su or not r.groups_id or mine & set(r.groups_id.ids)
+    ]
