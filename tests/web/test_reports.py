@@ -72,6 +72,27 @@ def test_an_order_the_salesman_may_not_read_is_refused_with_nothing_of_it(
             assert secret not in refused.text
 
 
+def test_reports_print_in_the_companies_of_the_cids_cookie(
+    instance: Instance, http: httpx.Client, fresh_db: str, orders: tuple[int, int]
+) -> None:
+    with instance.env(fresh_db) as env:
+        main = env.ref("base.main_company")
+        branch = env["res.company"].create({"name": "Branch Office"})
+        sally = env["res.users"].search([("login", "=", "sally")])
+        sally.write({"company_ids": [(4, branch.id)]})
+        order = env["sale.order"].create(
+            {"partner_id": env.ref("base.res_partner_1").id, "company_id": branch.id, "user_id": sally.id}
+        )
+        main_id, branch_id, order_id = main.id, branch.id, order.id
+    _log_in(http, fresh_db, "sally", "sally")
+    path = f"/report/html/sale.report_saleorder/{order_id}"
+    http.cookies.set("cids", str(main_id))
+    assert http.get(path).status_code == 403
+    http.cookies.set("cids", f"{branch_id}-{main_id}")
+    page = http.get(path)
+    assert page.status_code == 200 and "Branch Office" in page.text
+
+
 def test_bad_ids_unknown_reports_and_missing_records(http: httpx.Client, template: str) -> None:
     _log_in(http, template, "admin", "admin")
     for ids in ("0", "-1", "1,,2", "abc", "1;2", "1.5", ",".join(str(i) for i in range(1, 102)), "9" * 11):
