@@ -28,13 +28,20 @@ class Printable:
         return f"/report/{kind}/{self.report_name}/{','.join(str(i) for i in ids)}"
 
 
-def printable_reports(env: Environment, model: str) -> list[Printable]:
+def printable_reports(env: Environment, model: str, *, form: bool = False) -> list[Printable]:
     """The reports bound to ``model`` (``binding_model_id``) that ``env``'s user may print
-    (no groups, or one of the user's), as the user reads them."""
+    (no groups, or one of the user's), as the user reads them; with ``form``, not those
+    marked ``multi`` (lists only).
+
+    The pages show them with the macro of ``_print_menu.html``::
+
+        {% from "_print_menu.html" import print_menu %}
+        {{ print_menu(reports, [record.id]) }}
+    """
     reports = env["ir.actions.report"].search([("binding_model_id.model", "=", model)])
     mine = set(env.user.groups_id.ids)
     return [
         Printable(r.id, r.name or "", r.report_name or "", r.report_type or "qweb-pdf", bool(r.multi))
         for r in reports
-        if env.su or not r.groups_id or mine & set(r.groups_id.ids)
+        if (env.su or not r.groups_id or mine & set(r.groups_id.ids)) and not (form and r.multi)
     ]

@@ -105,3 +105,15 @@ def test_the_print_menu_lists_the_reports_bound_to_the_model_the_user_may_print(
     env.ref("sale_demo.action_report_saleorder").groups_id = [(6, 0, [env.ref("base.group_system").id])]
     assert printable_reports(salesman, "sale.order") == []
     assert printable_reports(salesman, "res.partner") == []
+
+
+def test_the_print_menu_macro_links_each_report_for_the_records(env: Environment) -> None:
+    from tenantry.web.templates import templates
+
+    macro = templates().env.get_template("_print_menu.html").module.print_menu  # type: ignore[attr-defined]
+    reports = printable_reports(env, "sale.order", form=True)
+    html = str(macro(reports, [7]))
+    assert '<a href="/report/pdf/sale.report_saleorder/7"' in html and "Quotation / Order" in html
+    assert str(macro(reports, [])).strip() == ""
+    env.ref("sale_demo.action_report_saleorder").multi = True
+    assert printable_reports(env, "sale.order", form=True) == []
