@@ -23,6 +23,7 @@ from tenantry.domain import default_eval_names, safe_eval, safe_function
 from tenantry.domain.schema import FieldType
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.orm.commands import Command
+from tenantry.views.arch import parse_with_lines
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -41,6 +42,7 @@ class DataLoader:
         self.module = module
         self.mode = mode
         self.loaded: set[tuple[str, str]] = set()
+        self._lines: Mapping[int, int] = {}
 
     # -- external ids ----------------------------------------------------------------------
 
@@ -145,9 +147,10 @@ class DataLoader:
 
     def _load_xml(self, path: Path, noupdate: bool) -> None:
         try:
-            root = SafeET.fromstring(path.read_bytes(), forbid_dtd=True)
+            parsed = parse_with_lines(path.read_bytes())
         except (SafeET.ParseError, DefusedXmlException) as exc:
             raise UserError(f"{path.name}: invalid XML: {exc}") from None
+        root, self._lines = parsed.root, parsed.lines
         if root.tag not in ("odoo", "openerp", "tenantry"):
             raise UserError(f"{path.name}: the root element must be <odoo>")
         self._load_block(path, root, _flag(root.get("noupdate"), noupdate))
@@ -242,7 +245,12 @@ class DataLoader:
                 values[name] = self._xml_value(model, field, node)
             except (UserError, ValueError) as exc:
                 raise UserError(f"{path.name}: record {xml_id}, field {name}: {exc}") from None
-        self.record(xml_id, model_name, values, noupdate, _flag(element.get("forcecreate"), True))
+        try:
+            self.record(xml_id, model_name, values, noupdate, _flag(element.get("forcecreate"), True))
+        except ValidationError as exc:
+            # Where in the file: the record's line (an arch error says its line in the arch).
+            line = self._lines.get(id(element), "?")
+            raise ValidationError(f"{path.name}, line {line} (record {xml_id}): {exc}") from None
 
     def _xml_value(self, model: BaseModel, field: Field, node: Element) -> Any:
         if node.get("ref") is not None and field.type is FieldType.REFERENCE:

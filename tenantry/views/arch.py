@@ -68,29 +68,34 @@ class _LineBuilder(TreeBuilder):
         return element
 
 
+def parse_with_lines(source: str | bytes) -> ParsedArch:
+    """Parse XML with defusedxml (no DTD), keeping each element's line; raises
+    defusedxml's ``ParseError`` or ``DefusedXmlException`` as they come."""
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.parser = parser
+    parser.feed(source)
+    return ParsedArch(parser.close(), builder.lines)
+
+
 def parse_arch(text: str, label: str) -> ParsedArch:
     """Parse an arch; a :class:`ValidationError` naming ``label`` and the line when malformed."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationError(f"View {label}: the arch is empty.")
     if len(text) > MAX_ARCH:
         raise ValidationError(f"View {label}: the arch is longer than {MAX_ARCH} characters.")
-    builder = _LineBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
-    builder.parser = parser
     try:
-        parser.feed(text.strip())
-        root = parser.close()
+        return parse_with_lines(text.strip())
     except SafeET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else "?"
         raise ValidationError(f"View {label}: malformed arch at line {line}: {exc}") from None
     except DefusedXmlException as exc:
         raise ValidationError(f"View {label}: forbidden XML in the arch: {exc}") from None
-    return ParsedArch(root, builder.lines)
 
 
 def where(parsed: ParsedArch, element: Element) -> str:
     line = parsed.line(element)
-    return f"line {line}" if line is not None else "an unknown line"
+    return f"line {line} of the arch" if line is not None else "an unknown line of the arch"
 
 
 def describe(element: Element) -> str:

@@ -40,9 +40,9 @@ def test_bad_primary_arch_is_refused_with_view_and_line(
     [
         (
             "<data>\n<xpath expr=\"//field[@name='zip']\" position='after'/>\n</data>",
-            r"ext.* line 2 cannot be located",
+            r"ext.* line 2 of the arch cannot be located",
         ),
-        ("<field name='name' position='sideways'/>", r"invalid position 'sideways' at line 1"),
+        ("<field name='name' position='sideways'/>", r"invalid position 'sideways' at line 1 of the arch"),
         (
             "<data>\n\n<field name='name' position='after'><field name='nope'/></field></data>",
             r"'nope'.* line 3",
@@ -78,7 +78,8 @@ def test_changing_a_parent_so_an_extension_no_longer_applies_is_refused(env: Env
 
 
 def test_install_with_a_bad_view_fails_naming_it_and_rolls_back(instance: Instance, fresh_db: str) -> None:
-    with pytest.raises(UserError, match=r"test_views_bad\.bad_view: .* line 5 cannot be located"):
+    where = r"views.xml, line 11 \(record bad_view\): View test_views_bad\.bad_view: .* line 5 of the arch "
+    with pytest.raises(UserError, match=where + "cannot be located"):
         instance.install_modules(fresh_db, ["test_views_bad"])
     with instance.env(fresh_db) as env:
         assert not env["ir.model.data"].search([("module", "=", "test_views_bad")])

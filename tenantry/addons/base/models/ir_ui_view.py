@@ -155,7 +155,7 @@ class IrUiView(models.Model):
             lines = [
                 parsed.line(e) for e in parsed.root.iter("field") if e.get("name") == element.get("name")
             ]
-            place = f"line {lines[0]}" if lines and lines[0] else "an unknown line"
+            place = f"line {lines[0]} of the arch" if lines and lines[0] else "an unknown line of the arch"
             raise ValidationError(unknown_field_message(label, element, model, place))
 
     def _primary_of(self, rows: Mapping[int, ViewRow]) -> int:
