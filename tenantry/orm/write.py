@@ -378,10 +378,18 @@ class WriteMixin(CompanyMixin, X2ManyMixin, HierarchyMixin):
         # then none of that parent's fields are copied.
         links = set(self._inherits.values())
         given = {link for link in links if default and link in default}
+        # Fields restricted by ``groups`` to others are left out: the caller may neither
+        # read nor write them, so a duplicate is made of what they can see.
+        env, policy = self.env, self.env.cr.policy
+        hidden = {
+            name
+            for name, field in self._fields.items()
+            if field.groups and not env.su and not policy.field_allowed(env, self._name, name)
+        }
         for record in self:
             vals: dict[str, Any] = {}
             for name, field in self._fields.items():
-                if not field.copy or name in _LOG_ACCESS or name == "id" or name in links:
+                if not field.copy or name in _LOG_ACCESS or name == "id" or name in links or name in hidden:
                     continue
                 if field.computed and not (field.inherited and field.inherited_link not in given):
                     continue

@@ -8,7 +8,7 @@
 
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
 client's JSON routes (``webclient``), the company logo (``binary``), the HTML pages (``pages``,
-``switcher``, ``preferences``; their plumbing is ``frame``), the printed reports (``reports``),
+``switcher``, ``preferences``, ``forms``; their plumbing is ``frame``), the printed reports (``reports``),
 static files (``static``) and ``GET /web/health``.
 The ORM is synchronous; handlers run it in a thread pool.
 Request bodies above ``config.limit_request_body`` are refused (``limits.BodyLimit``).
@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.web import binary, pages, preferences, reports, rpc_routes, static, switcher, webclient
+from tenantry.web import binary, forms, pages, preferences, reports, rpc_routes, static, switcher, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
 from tenantry.web.limits import BodyLimit
@@ -86,6 +86,7 @@ def create_app(
             *pages.routes,
             *switcher.routes,
             *preferences.routes,
+            *forms.routes,
             *static.routes,
             *reports.routes,
         ],
