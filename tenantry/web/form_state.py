@@ -62,6 +62,8 @@ class FieldView:
     lines: Lines | None = None
     error: str = ""
     placeholder: str = ""
+    nolabel: bool = False
+    """Shown without a visible label (``nolabel="1"``): the label is for screen readers."""
 
 
 @dataclass
@@ -369,6 +371,7 @@ def make_view(
         required=required,
         shown=shown,
         placeholder=str(node.get("placeholder") or ""),
+        nolabel=node.get("nolabel") in ("1", "True", "true"),
     )
     if field_.type is FieldType.MANY2MANY:
         view.tags = list(shown.tags)

@@ -3,6 +3,7 @@ header buttons and CSRF, as salesmen and managers of sale_demo."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ def test_a_validation_error_is_inline_with_the_input_kept_and_nothing_written(
         url,
         data={
             "csrf_token": token_of(edit.text),
-            "name": "RENAMED-KEEP-ME",
+            "note": "KEEP-ME-NOTE",
             "order_line": "",
             "order_line.n1.product_id": str(shop.desk),
             "order_line.n1.product_uom_qty": "-4",
@@ -173,10 +174,10 @@ def test_a_validation_error_is_inline_with_the_input_kept_and_nothing_written(
     )
     assert response.status_code == 422
     assert re.search(r'role="alert"[^>]*>[^<]*quantity of an order line cannot be negative', response.text)
-    assert 'value="RENAMED-KEEP-ME"' in response.text and 'value="-4"' in response.text
+    assert ">KEEP-ME-NOTE</textarea>" in response.text and 'value="-4"' in response.text
     with instance.env(shop.db) as env:
         order = env["sale.order"].browse(shop.own_order)
-        assert order.name == "SAM-0001" and not order.order_line
+        assert not order.note and not order.order_line
 
 
 def test_a_bad_number_is_shown_next_to_its_field(sam: httpx.Client, shop: Shop) -> None:
@@ -299,7 +300,15 @@ def test_edit_duplicate_archive_and_delete(sam: httpx.Client, shop: Shop, instan
     read = sam.get(url)
     assert all(f">{label}</button>" in read.text for label in ("Edit", "New", "Duplicate"))
     token = token_of(read.text)
-    saved = sam.post(url, data={"csrf_token": token, "name": "SAM-RENAMED", "note": "line one\nline two"})
+    saved = sam.post(
+        url,
+        data={
+            "csrf_token": token,
+            "name": "SAM-RENAMED",
+            "note": "line one\r\nline two",
+            "date_order": "2026-03-01T10:30",
+        },
+    )
     assert saved.status_code == 303
     copy = sam.post(f"{url}/duplicate", data={"csrf_token": token})
     assert copy.status_code == 303
@@ -309,5 +318,7 @@ def test_edit_duplicate_archive_and_delete(sam: httpx.Client, shop: Shop, instan
     assert sam.post(f"/odoo/sale.order/{copy_id}/delete", data={"csrf_token": token}).status_code == 403
     with instance.env(shop.db) as env:
         order = env["sale.order"].browse(shop.own_order)
-        assert order.name == "SAM-RENAMED" and order.note == "line one\nline two"
+        assert order.name == "SAM-0001"  # readonly="1" in the view: not written
+        assert order.note == "line one\nline two"
+        assert order.date_order == dt.datetime(2026, 3, 1, 10, 30)  # sam has no tz: UTC
         assert env["sale.order"].browse(copy_id).exists()
