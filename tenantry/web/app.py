@@ -30,6 +30,7 @@ from starlette.routing import Route
 from tenantry.web import binary, forms, pages, preferences, reports, rpc_routes, static, switcher, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
+from tenantry.web.errors import http_error
 from tenantry.web.limits import BodyLimit
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def create_app(
             *reports.routes,
         ],
         middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
+        exception_handlers={404: http_error, 405: http_error},
         lifespan=lifespan,
     )
     app.state.server = server

@@ -1,6 +1,7 @@
 """Errors on HTML routes: the one place that turns exceptions into pages.
 
 =====================================  ==========================
+an unknown URL under /odoo or /web     404 page (405 for a method)
 ``SessionExpired``                     303 redirect to /web/login?redirect=<path>
 ``AccessDenied``, ``AccessError``      403 page
 ``MissingError``                       404 page
@@ -15,13 +16,17 @@ import logging
 import traceback
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from tenantry.exceptions import AccessDenied, AccessError, MissingError, SessionExpired, UserError
 from tenantry.web.templates import templates
 
-__all__ = ["error_page", "html_error", "login_redirect"]
+__all__ = ["error_page", "html_error", "http_error", "login_redirect"]
+
+_HTML_PREFIXES = ("/odoo", "/web/", "/report/")
+"""Where browsers go: an unknown URL there gets a page, elsewhere (RPC, static files) text."""
 
 _log = logging.getLogger(__name__)
 
@@ -63,3 +68,19 @@ def login_redirect(request: Request) -> Response:
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 and 405 (no such route, or not with this method): a page where
+    browsers go, plain text elsewhere."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path
+    if path.startswith(_HTML_PREFIXES) and not path.startswith("/web/static/"):
+        title, message = {
+            404: ("Not found", "This page does not exist."),
+            405: ("Invalid request", "This page cannot be used this way."),
+        }.get(exc.status_code, ("Error", str(exc.detail)))
+        response = error_page(request, exc.status_code, title, message)
+        response.headers.update(exc.headers or {})
+        return response
+    return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=exc.headers)

@@ -48,7 +48,7 @@ from tenantry.web.templates import templates
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
 
-__all__ = ["HOME", "Frame", "Page", "PageHandler", "local_path", "web_page"]
+__all__ = ["HOME", "Frame", "Page", "PageHandler", "local_path", "secure_headers", "web_page"]
 
 _log = logging.getLogger(__name__)
 
@@ -157,11 +157,22 @@ def web_page(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
             token = form.get(CSRF_FIELD) or token
         response = await call.server.run(_run, handler, request, call, form, token)
         call.apply_cookies(response)
+        secure_headers(response)
         return response
 
     endpoint.__name__ = getattr(handler, "__name__", "page")
     endpoint.__doc__ = handler.__doc__
     return endpoint
+
+
+def secure_headers(response: Response) -> Response:
+    """Headers of every web-client page: never stored by caches (a user's data; after
+    logout, Back shows nothing), never framed by another site (clickjacking)."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def _run(

@@ -20,7 +20,7 @@ from tenantry.exceptions import AccessDenied, TenantryError
 from tenantry.web.context import CSRF_COOKIE, Call, new_csrf_token
 from tenantry.web.csrf import same_token as _same
 from tenantry.web.errors import error_page, html_error
-from tenantry.web.frame import HOME, Page, local_path, web_page
+from tenantry.web.frame import HOME, Page, local_path, secure_headers, web_page
 from tenantry.web.templates import templates
 from tenantry.web.tenancy import visible_databases
 
@@ -44,7 +44,7 @@ def _login_page(
     }
     response = templates().TemplateResponse(request, "login.html", context)
     response.set_cookie(CSRF_COOKIE, token, path="/web", httponly=True, samesite="lax", secure=call.secure)
-    return response
+    return secure_headers(response)
 
 
 async def login_form(request: Request) -> Response:

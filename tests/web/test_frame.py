@@ -158,3 +158,27 @@ def test_the_layout_links_the_stylesheet_and_htmx(client: httpx.Client, template
     assert re.search(r'href="/web/static/css/web.css\?v=\w+"', home)
     assert re.search(r'src="/web/static/lib/htmx.min.js\?v=\w+"', home)
     assert "<header" in home and token_of(home) in home
+
+
+def test_an_htmx_post_may_carry_the_token_in_its_header(client: httpx.Client, template: str) -> None:
+    log_in(client, template)
+    token = token_of(client.get("/odoo").text)
+    headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+    response = client.post("/web/session/switch_company", data={"company_id": "1"}, headers=headers)
+    assert response.status_code == 303 and response.cookies["cids"] == "1"
+
+
+def test_pages_are_neither_cached_nor_framed_by_other_sites(client: httpx.Client, template: str) -> None:
+    login_page = client.get("/web/login")
+    log_in(client, template)
+    for response in (login_page, client.get("/odoo")):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_unknown_urls_get_a_not_found_page_where_browsers_go(client: httpx.Client) -> None:
+    page = client.get("/odoo/a/b/c/d/e")
+    assert page.status_code == 404 and 'role="alert"' in page.text
+    assert client.get("/web/session/switch_company").status_code == 405
+    rpc = client.get("/nothing/here")
+    assert rpc.status_code == 404 and rpc.headers["content-type"].startswith("text/plain")
