@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Mapping
+from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,7 +25,7 @@ from starlette.routing import Route
 from tenantry.exceptions import AccessDenied, AccessError
 from tenantry.web.frame import Page, web_page
 
-__all__ = ["content_disposition", "parse_ids", "routes"]
+__all__ = ["action_url", "content_disposition", "parse_ids", "routes"]
 
 MAX_RECORDS = 100
 """Most records one request may print."""
@@ -40,6 +42,23 @@ def parse_ids(text: str) -> list[int]:
     if len(ids) > MAX_RECORDS or any(i > _MAX_ID for i in ids):
         raise ValueError(text)
     return ids
+
+
+def action_url(action: Mapping[str, Any]) -> str | None:
+    """Where the browser goes for an ``ir.actions.report`` action (what ``report_action`` or a
+    button returns): its report of the context's ``active_ids``; ``None`` if it is none."""
+    name, context = action.get("report_name"), action.get("context") or {}
+    ids = context.get("active_ids") if isinstance(context, Mapping) else None
+    if action.get("type") != "ir.actions.report" or not isinstance(name, str) or not isinstance(ids, list):
+        return None
+    try:
+        valid = parse_ids(",".join(str(i) for i in ids if isinstance(i, int) and not isinstance(i, bool)))
+    except ValueError:
+        return None
+    if len(valid) != len(ids) or "/" in name:
+        return None
+    kind = "pdf" if action.get("report_type", "qweb-pdf") == "qweb-pdf" else "html"
+    return f"/report/{kind}/{urllib.parse.quote(name, safe='')}/{','.join(map(str, valid))}"
 
 
 def content_disposition(filename: str, disposition: str = "inline") -> str:

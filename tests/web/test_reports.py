@@ -10,6 +10,8 @@ import pypdf
 import pytest
 
 from tenantry.instance import Instance
+from tenantry.orm.environment import Environment
+from tenantry.web.reports import action_url
 from tests.security.helpers import make_user
 from tests.web.conftest import LiveServer
 
@@ -110,3 +112,14 @@ def test_without_a_session_the_report_redirects_to_login(http: httpx.Client) -> 
     assert response.headers["location"] == f"/web/login?redirect={target}"
     http.cookies.set("session_id", "forged")
     assert http.get("/report/html/sale.report_saleorder/1").status_code == 303
+
+
+def test_a_report_action_becomes_its_url(env: Environment) -> None:
+    order = env.ref("sale_demo.sale_order_1")
+    action = env.ref("sale_demo.action_report_saleorder").report_action(order)
+    assert action_url(action) == f"/report/pdf/sale.report_saleorder/{order.id}"
+    html = {**action, "report_type": "qweb-html"}
+    assert action_url(html) == f"/report/html/sale.report_saleorder/{order.id}"
+    for bad in ({"type": "ir.actions.act_window"}, {**action, "context": {"active_ids": ["1"]}},
+                {**action, "context": {}}, {**action, "report_name": "../x"}):  # fmt: skip
+        assert action_url(bad) is None
