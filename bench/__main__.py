@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import create_db, duplicate_db, rpc, search_read, security_read
+from bench import create_db, duplicate_db, rpc, search_read, security_read, web_list
 from bench._common import (
     BACKENDS,
     PG_PROFILES,
@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[BenchContext], list[Result]]] = {
     search_read.NAME: search_read.run,
     security_read.NAME: security_read.run,
     rpc.NAME: rpc.run,
+    web_list.NAME: web_list.run,
 }
 
 

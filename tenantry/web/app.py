@@ -27,7 +27,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.web import binary, forms, pages, preferences, reports, rpc_routes, static, switcher, webclient
+from tenantry.web import (
+    binary,
+    forms,
+    listview,
+    pages,
+    preferences,
+    reports,
+    rpc_routes,
+    static,
+    switcher,
+    webclient,
+)
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
 from tenantry.web.errors import http_error
@@ -90,6 +101,7 @@ def create_app(
             *forms.routes,
             *static.routes,
             *reports.routes,
+            *listview.routes,
         ],
         middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
         exception_handlers={404: http_error, 405: http_error},

@@ -17,10 +17,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from tenantry.exceptions import AccessDenied, TenantryError
+from tenantry.web import apps
 from tenantry.web.context import CSRF_COOKIE, Call, new_csrf_token
 from tenantry.web.csrf import same_token as _same
 from tenantry.web.errors import error_page, html_error
-from tenantry.web.frame import HOME, Page, local_path, secure_headers, web_page
+from tenantry.web.frame import HOME, local_path, secure_headers
 from tenantry.web.templates import templates
 from tenantry.web.tenancy import visible_databases
 
@@ -89,12 +90,6 @@ async def login_submit(request: Request) -> Response:
         )
 
 
-@web_page
-def home(page: Page) -> Response:
-    """``/odoo``: the home page (a placeholder until the app menus land)."""
-    return page.render("home.html")
-
-
 async def web(request: Request) -> Response:
     """``/web``: Odoo 17's client URL; the client now lives at ``/odoo`` (as in Odoo 18)."""
     return RedirectResponse(HOME, status_code=303)
@@ -124,7 +119,7 @@ async def root(request: Request) -> Response:
 routes = [
     Route("/", root, methods=["GET"]),
     Route("/web", web, methods=["GET"]),
-    Route("/odoo", home, methods=["GET"]),
+    Route("/odoo", apps.home, methods=["GET"]),
     Route("/web/login", login_form, methods=["GET"]),
     Route("/web/login", login_submit, methods=["POST"]),
     Route("/web/session/logout", logout, methods=["POST"]),
