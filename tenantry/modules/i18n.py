@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from tenantry.exceptions import UserError
 from tenantry.orm.translate import BASE_LANG, set_translations
+from tenantry.views.resolve import bump_version
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -136,6 +137,8 @@ def load_addon_translations(
                         terms.setdefault((model, field), {})[int(found[1])] = entry.msgstr
             for (model, field), values in terms.items():
                 count += set_translations(env, model, field, values.items(), lang, overwrite)
+                if model == "ir.ui.menu" or model.startswith("ir.actions."):
+                    bump_version(env)  # the cached menus hold translated names
     return count
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tenantry.domain import default_eval_names, safe_eval
 from tenantry.exceptions import AccessError, MissingError, ValidationError
 from tenantry.views.arch import ROOT_TAGS
+from tenantry.views.resolve import resolved_views
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -50,29 +51,50 @@ def window_action(env: Environment, ref: str | int) -> WindowAction:
     Raises :class:`MissingError` when there is no such window action and
     :class:`AccessError` when the user may not read it or its model.
     """
-    action_id = _find(env, ref)
+    action_id, xml_id = _find(env, ref)
     action = env[ACT_WINDOW].browse(action_id)
-    check_readable(env, action)
+    values = _values(env, action_id)
+    if not env.su:
+        action.check_access_rights("read")
+        action.check_access_rule("read")
+        if values["groups_id"] and not set(values["groups_id"]) & env.user._held_groups():
+            raise AccessError(f"You may not open the action {values['name']!r}: it is for other groups.")
+        if values["res_model"] not in env.registry:
+            raise AccessError(f"The action {values['name']!r} opens an unknown model.")
+        env[values["res_model"]].check_access_rights("read")
     names = eval_names(env)
-    domain = _eval(action, "domain", action.domain or "[]", names, list)
-    context = _eval(action, "context", action.context or "{}", names, dict)
-    view = action.view_id if "view_id" in action._fields else None
-    search = action.search_view_id if "search_view_id" in action._fields else None
     return WindowAction(
-        id=action.id,
-        xml_id=action.sudo().xml_id or "",
-        name=action.name or "",
-        res_model=action.res_model,
-        domain=domain,
-        context=context,
-        view_mode=view_modes(action.view_mode or "list,form"),
-        view_id=view.id if view else None,
-        search_view_id=search.id if search else None,
-        res_id=action.res_id or None,
-        target=action.target or "current",
-        limit=action.limit or 80,
-        help=action.help or "",
+        id=action_id,
+        xml_id=xml_id if xml_id is not None else action.sudo().xml_id or "",
+        name=values["name"] or "",
+        res_model=values["res_model"],
+        domain=_eval(values["name"], "domain", values["domain"] or "[]", names, list),
+        context=_eval(values["name"], "context", values["context"] or "{}", names, dict),
+        view_mode=view_modes(values["view_mode"] or "list,form"),
+        view_id=values["view_id"][0] if values["view_id"] else None,
+        search_view_id=values["search_view_id"][0] if values["search_view_id"] else None,
+        res_id=values["res_id"] or None,
+        target=values["target"] or "current",
+        limit=values["limit"] or 80,
+        help=values["help"] or "",
     )
+
+
+_FIELDS = [
+    "name", "res_model", "domain", "context", "view_mode", "view_id", "search_view_id",
+    "res_id", "target", "limit", "help", "groups_id",
+]  # fmt: skip
+
+
+def _values(env: Environment, action_id: int) -> dict[str, Any]:
+    """The action's fields, read once per views version and language (as superuser)."""
+    cache = resolved_views(env).extra
+    key = ("act_window", action_id, env.context.get("lang") or "")
+    values: dict[str, Any] | None = cache.get(key)
+    if values is None:
+        [values] = env[ACT_WINDOW].sudo().browse(action_id).read(_FIELDS)
+        cache[key] = values
+    return values
 
 
 def view_modes(text: str) -> tuple[str, ...]:
@@ -85,7 +107,8 @@ def view_modes(text: str) -> tuple[str, ...]:
     return tuple(modes)
 
 
-def _find(env: Environment, ref: str | int) -> int:
+def _find(env: Environment, ref: str | int) -> tuple[int, str | None]:
+    """The action's id, and its external id when ``ref`` is one."""
     if isinstance(ref, bool) or not isinstance(ref, str | int):
         raise MissingError(f"Invalid action reference {ref!r}.")
     if isinstance(ref, str) and ref.isdigit():
@@ -94,7 +117,7 @@ def _find(env: Environment, ref: str | int) -> int:
         found = env(su=True)[ACT_WINDOW].browse(ref).exists()
         if not found:
             raise MissingError(f"Window action {ref} does not exist.")
-        return ref
+        return ref, None
     if ref.count(".") != 1:
         raise MissingError(f"Invalid action reference {ref!r}: expected module.name.")
     module, name = ref.split(".")
@@ -103,7 +126,7 @@ def _find(env: Environment, ref: str | int) -> int:
         raise MissingError(f"Window action {ref} does not exist.")
     if not env(su=True)[ACT_WINDOW].browse(located[1]).exists():
         raise MissingError(f"Window action {ref} does not exist.")
-    return int(located[1])
+    return int(located[1]), ref
 
 
 def action_readable(env: Environment, action: BaseModel) -> bool:
@@ -149,11 +172,11 @@ def eval_names(env: Environment) -> dict[str, Any]:
     return names
 
 
-def _eval(action: BaseModel, name: str, text: str, names: Mapping[str, Any], kind: type) -> Any:
+def _eval(action: str, name: str, text: str, names: Mapping[str, Any], kind: type) -> Any:
     try:
         value = safe_eval(text, names)
     except ValidationError as exc:
-        raise ValidationError(f"Action {action.sudo().name!r}: invalid {name}: {exc}") from None
+        raise ValidationError(f"Action {action!r}: invalid {name}: {exc}") from None
     if not isinstance(value, kind):
-        raise ValidationError(f"Action {action.sudo().name!r}: the {name} must be a {kind.__name__}.")
+        raise ValidationError(f"Action {action!r}: the {name} must be a {kind.__name__}.")
     return value

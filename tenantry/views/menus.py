@@ -4,14 +4,21 @@ A menu is shown when the user is in one of its ``groups_id`` (or it has none), i
 parents are shown, and, when it opens an action, the user may read that action (and,
 for a window action, its model). A menu without an action and without any visible
 child is hidden too, as in Odoo.
+
+The menus and their actions are read once per database, views version and language
+(menus and actions declare the version stale when they change); each call then only
+decides, in memory, what the user sees (access rights and groups come from the
+security policy's cache; only record rules on actions cost a query).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tenantry.views.actions import action_readable
+from tenantry.exceptions import AccessError
+from tenantry.views.resolve import resolved_views
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -36,47 +43,70 @@ class MenuNode:
     children: tuple[MenuNode, ...]
 
 
+@dataclass(frozen=True)
+class _Action:
+    kind: str
+    id: int
+    groups: frozenset[int]
+    res_model: str | None
+    xml_id: str
+
+
+@dataclass(frozen=True)
+class _Menu:
+    id: int
+    name: str
+    sequence: int
+    parent: int | None
+    groups: frozenset[int]
+    action: str | None
+    web_icon: str
+    xml_id: str
+
+
+@dataclass(frozen=True)
+class _Menus:
+    """Every active menu and the actions they open (those that exist), for one language."""
+
+    menus: tuple[_Menu, ...]
+    actions: Mapping[str, _Action]
+
+
 def visible_menus(env: Environment) -> list[MenuNode]:
     """The root menus the user sees, each with its visible children (by sequence, id)."""
     if MENU_MODEL not in env.registry:
         return []
-    menus = env(su=True)[MENU_MODEL].with_context(lang=env.context.get("lang")).search([])
-    rows = menus.read(["name", "sequence", "parent_id", "groups_id", "action", "web_icon"])
-    held = set(env.user._held_groups()) if not env.su else set()
-    rows = [r for r in rows if env.su or not r["groups_id"] or held & set(r["groups_id"])]
-    actions = _readable_actions(env, [r["action"] for r in rows if r["action"]])
-    xml_ids = _xml_ids(env, rows, actions)
-    children: dict[int | None, list[dict[str, Any]]] = {}
-    known = {r["id"] for r in rows}
-    for row in rows:
-        parent = row["parent_id"][0] if row["parent_id"] else None
-        if parent is not None and parent not in known:
+    data = _menus(env)
+    held = frozenset() if env.su else frozenset(env.user._held_groups())
+    shown = [m for m in data.menus if env.su or not m.groups or held & m.groups]
+    readable = {ref for ref, action in data.actions.items() if _readable(env, action, held)}
+    known = {m.id for m in shown}
+    children: dict[int | None, list[_Menu]] = {}
+    for menu in shown:
+        if menu.parent is not None and menu.parent not in known:
             continue  # under a hidden menu
-        children.setdefault(parent, []).append(row)
+        children.setdefault(menu.parent, []).append(menu)
 
     def build(parent: int | None, seen: frozenset[int]) -> tuple[MenuNode, ...]:
         nodes: list[MenuNode] = []
-        for row in sorted(children.get(parent, ()), key=lambda r: (r["sequence"], r["id"])):
-            if row["id"] in seen:
+        for menu in sorted(children.get(parent, ()), key=lambda m: (m.sequence, m.id)):
+            if menu.id in seen or (menu.action is not None and menu.action not in readable):
                 continue
-            action = row["action"] or None
-            if action is not None and action not in actions:
+            kids = build(menu.id, seen | {menu.id})
+            if menu.action is None and not kids:
                 continue
-            kids = build(row["id"], seen | {row["id"]})
-            if action is None and not kids:
-                continue
-            model, _, res_id = (action or "").partition(",")
+            action = data.actions.get(menu.action) if menu.action else None
             nodes.append(
                 MenuNode(
-                    id=row["id"],
-                    name=row["name"] or "",
-                    sequence=row["sequence"] or 0,
-                    xml_id=xml_ids.get((MENU_MODEL, row["id"]), ""),
-                    action=action,
-                    action_model=model or None,
-                    action_id=int(res_id) if res_id else None,
-                    action_xml_id=xml_ids.get((model, int(res_id)), "") if res_id else "",
-                    web_icon=row["web_icon"] or "",
+                    id=menu.id,
+                    name=menu.name,
+                    sequence=menu.sequence,
+                    xml_id=menu.xml_id,
+                    action=menu.action,
+                    action_model=action.kind if action else None,
+                    action_id=action.id if action else None,
+                    action_xml_id=action.xml_id if action else "",
+                    web_icon=menu.web_icon,
                     children=kids,
                 )
             )
@@ -85,26 +115,81 @@ def visible_menus(env: Environment) -> list[MenuNode]:
     return list(build(None, frozenset()))
 
 
-def _readable_actions(env: Environment, references: list[str]) -> set[str]:
-    readable: set[str] = set()
-    for reference in set(references):
-        model, _, res_id = reference.partition(",")
-        if model not in env.registry or not res_id.isdigit():
-            continue
-        action = env[model].browse(int(res_id))
-        if action.sudo().exists() and action_readable(env, action):
-            readable.add(reference)
-    return readable
+def _readable(env: Environment, action: _Action, held: frozenset[int]) -> bool:
+    """What :func:`tenantry.views.actions.check_readable` decides, from the cached data."""
+    if env.su:
+        return True
+    if action.groups and not action.groups & held:
+        return False
+    model = env[action.kind]
+    if not model.check_access_rights("read", raise_exception=False):
+        return False
+    if action.res_model is not None and (
+        action.res_model not in env.registry
+        or not env[action.res_model].check_access_rights("read", raise_exception=False)
+    ):
+        return False
+    try:
+        model.browse(action.id).check_access_rule("read")  # no query unless rules apply
+    except AccessError:
+        return False
+    return True
 
 
-def _xml_ids(env: Environment, rows: list[dict[str, Any]], actions: set[str]) -> dict[tuple[str, int], str]:
-    wanted: dict[str, set[int]] = {MENU_MODEL: {r["id"] for r in rows}}
-    for reference in actions:
-        model, _, res_id = reference.partition(",")
-        wanted.setdefault(model, set()).add(int(res_id))
-    data = env(su=True)["ir.model.data"]
+def _menus(env: Environment) -> _Menus:
+    lang = env.context.get("lang") or ""
+    cache = resolved_views(env).extra
+    key = ("menus", lang)
+    found: _Menus | None = cache.get(key)
+    if found is None:
+        found = _load(env(su=True, context={**env.context, "lang": lang or None}))
+        cache[key] = found
+    return found
+
+
+def _load(env: Environment) -> _Menus:
+    fields = ["name", "sequence", "parent_id", "groups_id", "action", "web_icon"]
+    rows = env[MENU_MODEL].search([]).read(fields)
+    by_kind: dict[str, set[int]] = {}
+    for row in rows:
+        kind, _, res_id = (row["action"] or "").partition(",")
+        if kind in env.registry and res_id.isdigit():
+            by_kind.setdefault(kind, set()).add(int(res_id))
+    xml_ids = _xml_ids(env, {MENU_MODEL: {r["id"] for r in rows}, **by_kind})
+    actions: dict[str, _Action] = {}
+    for kind, ids in by_kind.items():
+        model = env[kind]
+        names = [n for n in ("groups_id", "res_model") if n in model._fields]
+        for values in model.browse(sorted(ids)).exists().read(names):
+            actions[f"{kind},{values['id']}"] = _Action(
+                kind=kind,
+                id=values["id"],
+                groups=frozenset(values.get("groups_id") or ()),
+                res_model=values.get("res_model") or None,
+                xml_id=xml_ids.get((kind, values["id"]), ""),
+            )
+    menus = tuple(
+        _Menu(
+            id=row["id"],
+            name=row["name"] or "",
+            sequence=row["sequence"] or 0,
+            parent=row["parent_id"][0] if row["parent_id"] else None,
+            groups=frozenset(row["groups_id"]),
+            action=row["action"] or None,
+            web_icon=row["web_icon"] or "",
+            xml_id=xml_ids.get((MENU_MODEL, row["id"]), ""),
+        )
+        for row in rows
+        if not row["action"] or row["action"] in actions
+    )
+    return _Menus(menus, actions)
+
+
+def _xml_ids(env: Environment, wanted: Mapping[str, set[int]]) -> dict[tuple[str, int], str]:
+    ids = sorted(set().union(*wanted.values())) if wanted else []
     found: dict[tuple[str, int], str] = {}
-    for model, ids in wanted.items():
-        for row in data.search([("model", "=", model), ("res_id", "in", sorted(ids))]):
-            found.setdefault((model, row.res_id), f"{row.module}.{row.name}")
+    rows: Any = env["ir.model.data"].search([("model", "in", sorted(wanted)), ("res_id", "in", ids)])
+    for row in rows.read(["module", "name", "model", "res_id"]):
+        if row["res_id"] in wanted.get(row["model"], ()):
+            found.setdefault((row["model"], row["res_id"]), f"{row['module']}.{row['name']}")
     return found

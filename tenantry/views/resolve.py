@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 VIEW_MODEL = "ir.ui.view"
 VERSION_KEY = "views.version"
 _TX_VERSION = "views.version"
+_BUMPED = "views.bumped"
+_READ_SINCE = "views.read_since_bump"
 _CACHE_SIZE = 64
 
 
@@ -82,6 +84,8 @@ class _Resolved:
             if row.inherit_id is not None:
                 self.children.setdefault(row.inherit_id, []).append(row)
         self.archs: dict[tuple[Any, ...], tuple[Element, int | None]] = {}
+        self.extra: dict[Any, Any] = {}
+        """Other data read once per version (the menus, by language)."""
         self.lock = threading.Lock()
 
     def default_id(self, model: str, kind: str) -> int | None:
@@ -101,7 +105,7 @@ def get_view(env: Environment, model: str, view_type_: str, view_id: int | None 
         raise MissingError(f"Unknown model {model!r}.")
     if view_id is not None and (not isinstance(view_id, int) or isinstance(view_id, bool)):
         raise ValidationError(f"Invalid view id {view_id!r}.")
-    resolved = _resolved(env)
+    resolved = resolved_views(env)
     if view_id is None:
         view_id = resolved.default_id(model, kind)
     elif view_id not in resolved.rows or resolved.rows[view_id].model != model:
@@ -165,8 +169,10 @@ def _extend(
 # -- the per-database cache -------------------------------------------------------------
 
 
-def _resolved(env: Environment) -> _Resolved:
+def resolved_views(env: Environment) -> _Resolved:
+    """The cached views (and menus) of ``env``'s database at this transaction's version."""
     cr = env.cr
+    cr.data[_READ_SINCE] = True
     version = cr.data.get(_TX_VERSION)
     if version is None:
         version = _read_version(env)
@@ -193,6 +199,9 @@ def _read_version(env: Environment) -> str:
 
 def bump_version(env: Environment) -> None:
     """Declare the cached views of this database stale (with the transaction's commit)."""
+    if env.cr.data.get(_BUMPED) and not env.cr.data.get(_READ_SINCE):
+        return  # this transaction's version is already new, and nothing was cached under it
+    env.cr.data[_BUMPED], env.cr.data[_READ_SINCE] = True, False
     version = uuid.uuid4().hex
     env(su=True)["ir.config_parameter"].set_param(VERSION_KEY, version)
     env.cr.data[_TX_VERSION] = version

@@ -66,3 +66,17 @@ def test_window_action_is_refused_when_its_model_is_unreadable(env: Environment)
     portal = as_user(env, make_user(env, "portal", groups=["base.group_portal"]))
     with pytest.raises(AccessError):
         window_action(portal, "base.ir_cron_act")
+
+
+def test_menus_and_actions_are_read_again_after_a_change(env: Environment) -> None:
+    admin = as_user(env, make_user(env, "boss3", groups=["base.group_system"]))
+    assert "Settings/Users & Companies/Users" in _paths(visible_menus(admin))
+    assert window_action(admin, "base.action_res_users").name == "Users"
+    env.ref("base.menu_action_res_users").write({"name": "People"})
+    other = make_group(env, "Other people")
+    env.ref("base.action_res_users").write({"name": "People", "groups_id": [(6, 0, [other.id])]})
+    assert "Settings/Users & Companies/People" in _paths(visible_menus(env))
+    assert "Settings/Users & Companies/People" not in _paths(visible_menus(admin))
+    with pytest.raises(AccessError):
+        window_action(admin, "base.action_res_users")
+    assert window_action(env, "base.action_res_users").name == "People"

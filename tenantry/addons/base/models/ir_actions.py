@@ -19,6 +19,7 @@ from typing import Any
 
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.orm import api, fields, models
+from tenantry.views.resolve import bump_version
 
 BASE = "ir.actions.actions"
 COMMON_FIELDS = ("name", "help", "binding_model_id", "binding_type", "binding_view_types")
@@ -63,6 +64,7 @@ class IrActions(models.Model):
         return [self.env[kind].sudo().browse(ids).exists() for kind, ids in by_kind.items()]
 
     def write(self, vals: Any) -> bool:
+        bump_version(self.env)  # menus cache their actions (tenantry.views.menus)
         if self._name == BASE and isinstance(vals, Mapping) and not self.env.context.get(_SYNCING):
             if "type" in vals and any(a.type != vals["type"] for a in self.sudo()):
                 raise UserError("The type of an action cannot change: create an action of the other type.")
@@ -75,6 +77,7 @@ class IrActions(models.Model):
         return super().write(vals)
 
     def unlink(self) -> bool:
+        bump_version(self.env)
         if self._name == BASE and not self.env.context.get(_SYNCING):
             kinds = self._kind_records()
             result = super().unlink()
@@ -113,6 +116,7 @@ class ActionKind(IrActions):
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         if self._name == BASE:
             return super().create(vals_list)
+        bump_version(self.env)
         batch = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
         if not all(isinstance(vals, Mapping) for vals in batch):
             raise ValidationError(f"create() on {self._name} takes a dict or a list of dicts")

@@ -6,7 +6,11 @@ fields, a hierarchy without cycles and a ``complete_name`` (``Settings/Users``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from tenantry.orm import api, fields, models
+from tenantry.views.resolve import bump_version
 
 ACTION_KINDS = [
     ("ir.actions.report", "ir.actions.report"),
@@ -50,6 +54,24 @@ class IrUiMenu(models.Model):
                 names.append(current.sudo().name or "")
                 current = current.sudo().parent_id
             menu.complete_name = "/".join(reversed(names))
+
+    # The web client caches the menu tree (tenantry.views.menus): changes make it stale.
+
+    @api.model_create_multi
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        records = super().create(vals_list)
+        bump_version(self.env)
+        return records
+
+    def write(self, vals: Any) -> bool:
+        result = super().write(vals)
+        bump_version(self.env)
+        return result
+
+    def unlink(self) -> bool:
+        result = super().unlink()
+        bump_version(self.env)
+        return result
 
     def _compute_display_name(self) -> None:
         for menu in self:
