@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.web.browser.conftest import serious_violations
+from tests.web.browser.conftest import log_in, serious_violations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -18,3 +18,12 @@ def test_the_login_page_has_no_serious_accessibility_violation(page: Page, templ
         "[document.activeElement.name, getComputedStyle(document.activeElement).outlineStyle]"
     )
     assert focused == ["password", "solid"]
+
+
+def test_the_layout_and_preferences_have_no_serious_accessibility_violation(
+    page: Page, template: str
+) -> None:
+    log_in(page, template)
+    assert serious_violations(page) == []
+    page.goto("/odoo/preferences")
+    assert serious_violations(page) == []
