@@ -27,10 +27,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tenantry.exceptions import AccessError, MissingError, UserError, ValidationError
+from tenantry.reports import printable_reports
 from tenantry.views import get_view
 from tenantry.web.form_input import read_form
 from tenantry.web.form_state import SELECT_LIMIT, FormState
 from tenantry.web.frame import Page, web_page
+from tenantry.web.reports import action_url
 
 if TYPE_CHECKING:
     from tenantry.orm.models import BaseModel
@@ -105,6 +107,7 @@ def _render(page: Page, state: FormState, error: str = "", status_code: int = 20
         "can_write": bool(record) and state.model.check_access_rights("write", raise_exception=False),
         "can_create": state.model.check_access_rights("create", raise_exception=False),
         "can_unlink": bool(record) and state.model.check_access_rights("unlink", raise_exception=False),
+        "reports": printable_reports(page.env, record._name, form=True) if record else [],
     }
     return page.render("form.html", context, status_code=status_code)
 
@@ -227,6 +230,9 @@ def _button(page: Page, record: BaseModel) -> Response:
         return page.redirect(f"/odoo/action-{ref}")
     check_method_name(name)
     result = call_kw(page.env, record._name, name, [[record.id]], {})
+    report_url = action_url(result) if isinstance(result, dict) else None
+    if report_url:
+        return page.redirect(report_url)
     if isinstance(result, dict) and result.get("type") == "ir.actions.act_window":
         model, res_id = result.get("res_model"), result.get("res_id")
         if isinstance(model, str) and isinstance(res_id, int) and res_id:
