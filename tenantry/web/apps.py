@@ -8,19 +8,24 @@ layout renders ``_appmenu.html``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from starlette.responses import Response
 
+from tenantry.security.data import transaction_version
 from tenantry.views import MenuNode, visible_menus
 from tenantry.web.frame import Page, web_page
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
 
-__all__ = ["App", "action_url", "current_app", "home", "menu_url"]
+__all__ = ["App", "action_url", "cache_key", "current_app", "home", "menu_url"]
 
 ACT_WINDOW = "ir.actions.act_window"
 
@@ -69,12 +74,57 @@ def _walk(menu: MenuNode) -> Iterator[MenuNode]:
 
 def apps(env: Environment) -> list[App]:
     """The user's apps: root menus opening an action (theirs or a descendant's)."""
+    key = cache_key(env)
+    if key is not None:
+        with _LOCK:
+            cached = _CACHE.get(key)
+            if cached is not None:
+                _CACHE.move_to_end(key)
+                return cached
     found: list[App] = []
     for menu in visible_menus(env):
         url = menu_url(menu)
         if url:
             found.append(App(menu, url))
+    if key is not None:
+        with _LOCK:
+            _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
     return found
+
+
+# Every page of an app needs the user's menus: they are kept per user, security version
+# (groups, ACLs and rules), language, companies and the menus' and actions' last change.
+_CACHE: OrderedDict[Hashable, list[App]] = OrderedDict()
+_CACHE_SIZE = 512
+_LOCK = threading.Lock()
+_SETTLED = dt.timedelta(seconds=2)
+
+
+def cache_key(env: Environment) -> Hashable | None:
+    """None when the menus may not be cached: superuser, no security version, or a
+    menu or action changed in the last seconds (``write_date`` counts whole seconds)."""
+    if env.su or "ir.ui.menu" not in env.registry:
+        return None
+    version = transaction_version(env.cr)
+    if version is None:
+        return None
+    stamps: list[Any] = []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for model in ("ir.ui.menu", ACT_WINDOW):
+        table = env.registry[model]._table_obj
+        row = env.cr.conn.execute(
+            sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.write_date))
+        ).one()
+        latest = row[2]
+        if isinstance(latest, str):
+            latest = dt.datetime.fromisoformat(latest)
+        if latest is None or now - latest < _SETTLED:
+            return None
+        stamps.append(tuple(row))
+    companies = tuple(env.context.get("allowed_company_ids") or ())
+    return (env.cr.dbname, version, env.uid, env.context.get("lang"), companies, tuple(stamps))
 
 
 def current_app(env: Environment, *, action_id: int | None = None, model: str | None = None) -> App | None:

@@ -15,18 +15,21 @@ the list of every order), else a generated one.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element
 
+from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import Route
 
 from tenantry.exceptions import AccessError, MissingError, UserError
 from tenantry.views import WindowAction, get_view, window_action
 from tenantry.views.actions import ACT_WINDOW, action_readable
-from tenantry.web.apps import current_app
+from tenantry.web.apps import cache_key, current_app
 from tenantry.web.display import Shown, display_rows, format_number, show_value, widget_of
 from tenantry.web.frame import Page, local_path, web_page
 from tenantry.web.list_query import PAGE_SIZE, ListQuery, parse_query, search_filters
@@ -58,6 +61,8 @@ class Column:
 class Row:
     id: int
     cells: dict[str, Shown]
+    html: Markup
+    """The row's value cells (``<td data-field>``), the first linking to the form."""
 
 
 @dataclass(frozen=True)
@@ -123,13 +128,26 @@ class ListPage:
 
 def _model_action(env: Environment, model: str) -> WindowAction | None:
     """The first readable window action on ``model`` without a domain, if any."""
-    actions = env(su=True)[ACT_WINDOW].search([("res_model", "=", model)], order="id")
-    for action in actions:
-        if (action.domain or "[]").replace(" ", "") not in ("[]", "False"):
-            continue
-        if action_readable(env, env[ACT_WINDOW].browse(action.id)):
-            return window_action(env, action.id)
-    return None
+    key = cache_key(env)
+    found = _ACTIONS_CACHE.get((key, model), 0) if key is not None else 0
+    if found == 0:
+        found = None
+        actions = env(su=True)[ACT_WINDOW].search([("res_model", "=", model)], order="id")
+        for action in actions:
+            if (action.domain or "[]").replace(" ", "") not in ("[]", "False"):
+                continue
+            if action_readable(env, env[ACT_WINDOW].browse(action.id)):
+                found = action.id
+                break
+        if key is not None:
+            if len(_ACTIONS_CACHE) > 1024:
+                _ACTIONS_CACHE.clear()
+            _ACTIONS_CACHE[(key, model)] = found
+    return window_action(env, found) if found else None
+
+
+# (menus cache key, model) -> the id of the action /odoo/<model> opens (None: generated).
+_ACTIONS_CACHE: dict[tuple[Hashable, str], int | None] = {}
 
 
 def _generated(model: BaseModel) -> WindowAction:
@@ -166,7 +184,24 @@ def _columns(model: BaseModel, arch: Element) -> list[Column]:
 def _rows(model: BaseModel, records: list[dict[str, Any]], columns: list[Column]) -> list[Row]:
     names = [c.name for c in columns]
     cells = display_rows(model, records, names, {c.name: c.widget for c in columns})
-    return [Row(int(r["id"]), c) for r, c in zip(records, cells, strict=True)]
+    # Built here rather than in the template: a page has hundreds of cells.
+    opening = [
+        f'<td class="{c.widget}{" num" if c.numeric else ""}" data-field="{escape(c.name)}">' for c in columns
+    ]
+    first = columns[0].name if columns else None
+    rows: list[Row] = []
+    for record, shown in zip(records, cells, strict=True):
+        record_id = int(record["id"])
+        parts: list[str] = []
+        for column, td in zip(columns, opening, strict=True):
+            cell = shown[column.name]
+            if column.name == first:
+                text = escape(cell.text or f"#{record_id}")
+                parts.append(f'{td}<a href="/odoo/{escape(model._name)}/{record_id}">{text}</a></td>')
+            else:
+                parts.append(f"{td}{cell.html_text()}</td>")
+        rows.append(Row(record_id, shown, Markup("".join(parts))))
+    return rows
 
 
 def _and(*domains: list[Any]) -> list[Any]:
