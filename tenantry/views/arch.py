@@ -8,7 +8,8 @@ tree so that errors can say where they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import ast
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, TreeBuilder
@@ -17,6 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from tenantry.domain import safe_eval
 from tenantry.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -157,3 +159,49 @@ def check_primary(parsed: ParsedArch, kind: str, label: str) -> None:
             f"View {label}: a {kind} view's arch starts with <{kind}>, not <{parsed.root.tag}> "
             f"(at {where(parsed, parsed.root)})."
         )
+
+
+def check_groups(parsed: ParsedArch, label: str, is_group: Callable[[str], bool]) -> None:
+    """Every name in a ``groups`` attribute is a group's full external id (``base.group_user``)."""
+    for element in parsed.root.iter():
+        spec = element.get("groups") if isinstance(element.tag, str) else None
+        if not spec:
+            continue
+        for raw in spec.split(","):
+            name = raw.strip().lstrip("!")
+            if name and not ("." in name and is_group(name)):
+                raise ValidationError(
+                    f"View {label}: {name!r} in groups={spec!r} is not a group's external id "
+                    f"(at {where(parsed, element)})."
+                )
+
+
+def check_search(parsed: ParsedArch, model: str, registry: Registry, label: str) -> None:
+    """Search filters: a domain that reads as an expression, group-bys on the model's fields."""
+    fields = registry[model]._fields
+    for element in parsed.root.iter("filter"):
+        domain = element.get("domain")
+        if domain is not None and not _expression(domain):
+            place = where(parsed, element)
+            raise ValidationError(f"View {label}: invalid filter domain {domain!r} at {place}.")
+        context = element.get("context")
+        if not context or "group_by" not in context:
+            continue
+        try:
+            value = safe_eval(context, {"uid": 0, "context": {}})
+        except ValidationError:
+            continue  # a context using other names: read when used
+        group_by = value.get("group_by") if isinstance(value, dict) else None
+        for name in group_by if isinstance(group_by, list) else [group_by]:
+            if not isinstance(name, str) or name.split(":")[0] not in fields:
+                place = where(parsed, element)
+                message = f"group_by {name!r} is not a field of {model!r}"
+                raise ValidationError(f"View {label}: {message} (at {place}).")
+
+
+def _expression(text: str) -> bool:
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True

@@ -26,6 +26,10 @@ from tenantry.orm.environment import Environment
         ("list", "<form><field name='name'/></form>", r"a list view's arch starts with <list>"),
         ("list", "<list><field/></list>", r"without a name at line 1"),
         ("list", '<!DOCTYPE x [<!ENTITY e "boom">]><list/>', r"View bad"),
+        ("list", "<list>\n<field name='name' groups='base.no_group'/></list>", r"'base.no_group'.*line 2"),
+        ("list", "<list><field name='name' groups='group_user'/></list>", r"'group_user' in groups="),
+        ("search", "<search>\n<filter name='f' domain=\"[('name',\"/></search>", r"invalid filter domain.*2"),
+        ("search", "<search><filter name='g' context=\"{'group_by': 'no'}\"/></search>", r"group_by 'no'"),
     ],
 )
 def test_bad_primary_arch_is_refused_with_view_and_line(

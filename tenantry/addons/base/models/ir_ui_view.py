@@ -18,7 +18,9 @@ from tenantry.orm import api, fields, models
 from tenantry.views.arch import (
     ROOT_TAGS,
     check_fields,
+    check_groups,
     check_primary,
+    check_search,
     parse_arch,
     unknown_field,
     unknown_field_message,
@@ -137,6 +139,9 @@ class IrUiView(models.Model):
         if not self.inherit_id:
             check_primary(parsed, self.type, label)
             check_fields(parsed, self.model, self.env.registry, label)
+        check_groups(parsed, label, self._is_group)
+        if self.type == "search":
+            check_search(parsed, self.model, self.env.registry, label)
         if not self.active:
             return
         rows = load_rows(self.env)
@@ -157,6 +162,11 @@ class IrUiView(models.Model):
             ]
             place = f"line {lines[0]} of the arch" if lines and lines[0] else "an unknown line of the arch"
             raise ValidationError(unknown_field_message(label, element, model, place))
+
+    def _is_group(self, xml_id: str) -> bool:
+        module, _, name = xml_id.partition(".")
+        found = self.env["ir.model.data"]._lookup(module, name)
+        return found is not None and found[0] == "res.groups"
 
     def _primary_of(self, rows: Mapping[int, ViewRow]) -> int:
         current = rows[self.id]
