@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright, against a live server on loopback.
 
-- ``chromium``: one headless Chromium for the whole session (``/usr/bin/chromium``;
-  Playwright never downloads a browser here). Without it the tests are skipped, except
+- ``chromium``: one headless Chromium for this package's tests (``/usr/bin/chromium``;
+  Playwright never downloads a browser here). Keep browser tests in this package: while
+  Playwright's sync API is open, the thread has a running event loop, so the fixture
+  ends with the package, before tests that call ``asyncio.run``. Without it the tests are skipped, except
   under CI (``CI`` set), where they fail: ``make test`` installs it.
 - ``live``: the module's live server on ``instance`` (both backends), with the template.
 - ``page``: a fresh browser context (no cookies) and page whose ``base_url`` is ``live``.
@@ -54,7 +56,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Chromium (make test does: apt-get install chromium)"
