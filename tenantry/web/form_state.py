@@ -239,6 +239,8 @@ class FormState:
             dom_id=f"f-{name}",
             options=self._options_of,
         )
+        if view.editable and field_.type in (FieldType.MANY2ONE, FieldType.MANY2MANY):
+            view.searchable = True  # the form's own fields always get the search box
         view.error = self.errors.get(name, "")
         if field_.type is FieldType.ONE2MANY:
             view.lines = self._lines(node, field_, editable)
