@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import create_db, duplicate_db, rpc, search_read, security_read, web_list
+from bench import create_db, duplicate_db, rpc, search_read, security_read, web_form, web_list
 from bench._common import (
     BACKENDS,
     PG_PROFILES,
@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[BenchContext], list[Result]]] = {
     security_read.NAME: security_read.run,
     rpc.NAME: rpc.run,
     web_list.NAME: web_list.run,
+    web_form.NAME: web_form.run,
 }
 
 

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from tenantry.exceptions import AccessError, MissingError, UserError, ValidationError
 from tenantry.reports import printable_reports
 from tenantry.views import get_view
+from tenantry.web.apps import current_app
 from tenantry.web.form_input import read_form
 from tenantry.web.form_state import SELECT_LIMIT, FormState
 from tenantry.web.frame import Page, web_page
@@ -100,6 +101,7 @@ def _render(page: Page, state: FormState, error: str = "", status_code: int = 20
     base = f"/odoo/{state.model._name}"
     context = {
         "form": state,
+        "app": current_app(page.env, model=state.model._name),
         "error": error,
         "notice": _NOTICES.get(page.request.query_params.get("done", ""), ""),
         "base": base,

@@ -13,7 +13,7 @@ import pytest
 
 from tenantry.instance import Instance
 from tenantry.web import ServerConfig
-from tests.security.helpers import make_user
+from tests.security.helpers import make_group, make_user
 from tests.web.conftest import Serve
 from tests.web.test_frame import log_in, token_of
 
@@ -322,3 +322,44 @@ def test_edit_duplicate_archive_and_delete(sam: httpx.Client, shop: Shop, instan
         assert order.note == "line one\nline two"
         assert order.date_order == dt.datetime(2026, 3, 1, 10, 30)  # sam has no tz: UTC
         assert env["sale.order"].browse(copy_id).exists()
+
+
+def test_datetimes_are_shown_and_entered_in_the_users_timezone(
+    sam: httpx.Client, shop: Shop, instance: Instance
+) -> None:
+    with instance.env(shop.db) as env:
+        env["res.users"].search([("login", "=", "sam")]).write({"tz": "Europe/Brussels"})
+    url = f"/odoo/sale.order/{shop.own_order}"
+    token = token_of(sam.get(url).text)
+    saved = sam.post(url, data={"csrf_token": token, "date_order": "2026-03-01T10:30"})
+    assert saved.status_code == 303
+    with instance.env(shop.db) as env:
+        assert env["sale.order"].browse(shop.own_order).date_order == dt.datetime(2026, 3, 1, 9, 30)
+    assert "03/01/2026 10:30:00" in sam.get(url).text
+    assert 'value="2026-03-01T10:30:00"' in sam.get(url, params={"edit": "1"}).text
+
+
+def test_many2many_tags_are_added_and_removed_without_touching_the_others(
+    serve: Serve, instance: Instance, shop: Shop
+) -> None:
+    with instance.env(shop.db) as env:
+        sam_id = int(env["res.users"].search([("login", "=", "sam")]).id)
+        manager = int(make_group(env, "Form Testers").id)  # implies nothing
+        before = set(env["res.users"].browse(sam_id).groups_id.ids)
+    url = f"/odoo/res.users/{sam_id}"
+    with httpx.Client(base_url=shop.url) as admin:
+        log_in(admin, shop.db)
+        edit = admin.get(url, params={"edit": "1"}).text
+        assert re.search(
+            r'<input type="checkbox" id="f-groups_id-\d+" name="groups_id" value="\d+" checked>', edit
+        )
+        kept = [str(i) for i in sorted(before)]
+        added = admin.post(url, data={"csrf_token": token_of(edit), "groups_id": ["", *kept, str(manager)]})
+        assert added.status_code == 303
+        with instance.env(shop.db) as env:
+            assert manager in env["res.users"].browse(sam_id).groups_id.ids
+        removed = admin.post(url, data={"csrf_token": token_of(edit), "groups_id": ["", *kept]})
+        assert removed.status_code == 303
+    with instance.env(shop.db) as env:
+        groups = set(env["res.users"].browse(sam_id).groups_id.ids)
+        assert manager not in groups and before <= groups
