@@ -10,6 +10,7 @@ from tenantry.exceptions import AccessError
 from tenantry.instance import Instance
 from tenantry.orm.environment import Environment
 from tenantry.testing import rollback_env
+from tenantry.views import visible_menus
 from tests.addons.conftest import ADMIN
 
 ADDONS = ["access_apps", "sale_demo"]
@@ -108,3 +109,11 @@ def test_the_refusal_names_no_addon_the_caller_may_not_read(
             with pytest.raises(AccessError, match="may not") as caught:
                 getattr(modules, button)()
             assert not any(name in str(caught.value) for name in ("sale_demo", "access_apps", "base,"))
+
+
+def test_the_apps_menu_shows_only_to_the_apps_group(instance: Instance, addon_db: str) -> None:
+    with rollback_env(instance, addon_db) as env:
+        admin = env(user=ADMIN)
+        assert "Apps" not in [m.name for m in visible_menus(admin)]
+        env["res.users"].browse(ADMIN).write({"groups_id": [(4, env.ref(APPS).id)]})
+        assert "Apps" in [m.name for m in visible_menus(admin)]

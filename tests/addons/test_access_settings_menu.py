@@ -10,6 +10,7 @@ from tenantry.exceptions import AccessError
 from tenantry.instance import Instance
 from tenantry.orm.environment import Environment
 from tenantry.testing import rollback_env
+from tenantry.views import visible_menus
 from tests.addons.conftest import ADMIN
 
 ADDONS = ["access_settings_menu", "sale_demo"]
@@ -89,3 +90,11 @@ def test_the_superuser_reads_and_changes_every_setting(instance: Instance, addon
         env["ir.config_parameter"].set_param(SECRET_KEY, "s3cr3t")
         assert env["ir.config_parameter"].get_param(SECRET_KEY) == "s3cr3t"
         assert env["ir.config_parameter"].sudo().set_param(SECRET_KEY, "other") == "s3cr3t"
+
+
+def test_the_group_sees_the_settings_menu_and_others_do_not(instance: Instance, addon_db: str) -> None:
+    with rollback_env(instance, addon_db) as su_env:
+        reader = su_env(user=_user(su_env, "reader", SETTINGS_MENU).id)
+        clerk = su_env(user=_user(su_env, "clerk", "base.group_user").id)
+        assert "Settings" in [m.name for m in visible_menus(reader)]
+        assert "Settings" not in [m.name for m in visible_menus(clerk)]

@@ -63,3 +63,14 @@ def test_menus_of_salesmen_plain_users_and_administrators(env: Environment) -> N
     [sales_root] = [n for n in visible_menus(admin) if n.name == "Sales"]
     [orders] = [c for c in sales_root.children if c.name == "Orders"]
     assert orders.action_xml_id == "sale_demo.action_orders"
+
+
+def test_apps_menu_and_module_form_for_administrators(env: Environment) -> None:
+    admin = as_user(env, env.ref("base.user_admin"))
+    assert "Apps/Apps" in _paths(visible_menus(admin))
+    assert "Apps" not in _paths(visible_menus(as_user(env, make_user(env, "plain"))))
+    form = get_view(admin, "ir.module.module", "form")
+    assert [b.get("name") for b in form.arch.iter("button")] == [
+        "button_immediate_install", "button_immediate_upgrade", "button_immediate_uninstall",
+    ]  # fmt: skip
+    assert window_action(admin, "base.open_module_tree").context == {"search_default_app": 1}

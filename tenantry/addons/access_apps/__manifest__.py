@@ -10,6 +10,6 @@
         "but not the Apps. Everyone who could read the list of addons still can."
     ),
     "depends": ["base"],
-    "data": ["security/access_apps_security.xml"],
+    "data": ["security/access_apps_security.xml", "data/access_apps_menus.xml"],
     "installable": True,
 }

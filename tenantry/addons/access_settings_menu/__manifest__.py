@@ -13,6 +13,7 @@
     "data": [
         "security/access_settings_menu_security.xml",
         "security/ir.model.access.csv",
+        "data/access_settings_menu_menus.xml",
     ],
     "installable": True,
 }

@@ -14,6 +14,7 @@
         "data/res.lang.csv",
         "data/ir_actions_data.xml",
         "views/base_views.xml",
+        "views/ir_module_views.xml",
         "security/ir.model.access.csv",
         "security/base_wizard_security.xml",
     ],
