@@ -133,7 +133,7 @@ def parse_query(model: BaseModel, params: Mapping[str, Sequence[str]], search_ar
     if len(q) > _MAX_TEXT:
         raise UserError("The search text is too long.")
     filters = search_filters(model.env, search_arch)
-    chosen = tuple(dict.fromkeys(params.get("filter", ())))
+    chosen = tuple(dict.fromkeys(f for f in params.get("filter", ()) if f != ""))
     for name in chosen:
         if name not in filters:
             raise UserError(f"Unknown filter {name[:64]!r}.")
@@ -157,7 +157,7 @@ def parse_query(model: BaseModel, params: Mapping[str, Sequence[str]], search_ar
 
 
 def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
-    values = params.get(name) or ()
+    values = [v for v in params.get(name) or () if v != ""]  # an empty form field: not given
     if len(values) > 1:
         raise UserError(f"The parameter {name!r} is given several times.")
     return values[0] if values else None
