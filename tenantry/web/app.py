@@ -95,6 +95,7 @@ def create_app(
             *rpc_routes.routes,
             *webclient.routes,
             *binary.routes,
+            # Fixed /odoo/<name> pages first: /odoo/{model}... (forms, lists) match any name.
             *pages.routes,
             *switcher.routes,
             *preferences.routes,
