@@ -22,10 +22,16 @@ class Printable:
     multi: bool
     """Offered on lists only (not on a single record's form), as Odoo's ``multi``."""
 
-    def url(self, ids: list[int]) -> str:
-        """Where the report of ``ids`` is, as a PDF or HTML by its ``report_type``."""
+    @property
+    def base_url(self) -> str:
+        """``/report/<pdf|html>/<report_name>`` by its ``report_type``: a list's selection
+        form posts its checked ``ids`` there."""
         kind = "pdf" if self.report_type == "qweb-pdf" else "html"
-        return f"/report/{kind}/{self.report_name}/{','.join(str(i) for i in ids)}"
+        return f"/report/{kind}/{self.report_name}"
+
+    def url(self, ids: list[int]) -> str:
+        """Where the report of ``ids`` is."""
+        return f"{self.base_url}/{','.join(str(i) for i in ids)}"
 
 
 def printable_reports(env: Environment, model: str, *, form: bool = False) -> list[Printable]:

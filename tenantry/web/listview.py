@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tenantry.exceptions import AccessError, MissingError, UserError
+from tenantry.reports import printable_reports
 from tenantry.views import WindowAction, get_view, window_action
 from tenantry.views.actions import ACT_WINDOW, action_readable
 from tenantry.web.apps import cache_key, current_app
@@ -259,7 +260,7 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
         can_write=model.check_access_rights("write", raise_exception=False),
     )
     app = current_app(env, action_id=action.id or None, model=model._name)
-    values = {"list": listing, "app": app, "notice": notice}
+    values = {"list": listing, "app": app, "notice": notice, "reports": printable_reports(env, model._name)}
     if page.is_htmx and page.request.headers.get("hx-target") == "list-results":
         return page.render("_list_results.html", values)
     return page.render("list.html", values)

@@ -108,7 +108,32 @@ def report_html(page: Page) -> Response:
     return _serve(page, "html")
 
 
+def _selection(page: Page, kind: str) -> Response:
+    """A list's selection (the checked ``ids`` of a form POSTed with its CSRF token): a 303
+    to the report of those records, so that the printed URL is the canonical GET one."""
+    assert page.form is not None
+    values = [v for v in page.form.getlist("ids") if isinstance(v, str)]
+    try:
+        ids = parse_ids(",".join(values))
+    except ValueError:
+        return page.error(400, f"Select at least one record (and no more than {MAX_RECORDS}).")
+    name = page.request.path_params["report_name"]
+    return page.redirect(f"/report/{kind}/{urllib.parse.quote(name, safe='')}/{','.join(map(str, ids))}")
+
+
+@web_page
+def selection_pdf(page: Page) -> Response:
+    return _selection(page, "pdf")
+
+
+@web_page
+def selection_html(page: Page) -> Response:
+    return _selection(page, "html")
+
+
 routes = [
     Route("/report/pdf/{report_name}/{ids}", report_pdf, methods=["GET"]),
     Route("/report/html/{report_name}/{ids}", report_html, methods=["GET"]),
+    Route("/report/pdf/{report_name}", selection_pdf, methods=["POST"]),
+    Route("/report/html/{report_name}", selection_html, methods=["POST"]),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -132,3 +133,18 @@ def test_a_form_has_a_print_menu_with_the_records_reports(http: httpx.Client, te
     assert '<summary>Print</summary>' in with_menu.text
     assert 'href="/report/pdf/sale.report_saleorder/1"' in with_menu.text
     assert "<summary>Print</summary>" not in http.get("/odoo/res.partner/1").text  # no report bound
+
+
+def test_a_list_prints_its_checked_records(http: httpx.Client, template: str) -> None:
+    _log_in(http, template, "admin", "admin")
+    listing = http.get("/odoo/sale.order")
+    assert listing.status_code == 200
+    assert '<button type="submit" formaction="/report/pdf/sale.report_saleorder"' in listing.text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', listing.text)
+    assert found
+    selection = {"csrf_token": found.group(1), "ids": ["2", "1"], "redirect": "/odoo/sale.order"}
+    target = "/report/pdf/sale.report_saleorder"
+    printed = http.post(target, data=selection)
+    assert printed.status_code == 303 and printed.headers["location"] == f"{target}/2,1"
+    assert http.post(target, data={**selection, "csrf_token": "x"}).status_code == 403
+    assert http.post(target, data={**selection, "ids": ["1", "x"]}).status_code == 400
