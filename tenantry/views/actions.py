@@ -10,7 +10,7 @@ Python's ``eval``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tenantry.domain import default_eval_names, safe_eval
@@ -42,7 +42,6 @@ class WindowAction:
     target: str = "current"
     limit: int = 80
     help: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def window_action(env: Environment, ref: str | int) -> WindowAction:

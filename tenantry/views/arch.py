@@ -179,6 +179,11 @@ def check_groups(parsed: ParsedArch, label: str, is_group: Callable[[str], bool]
 def check_search(parsed: ParsedArch, model: str, registry: Registry, label: str) -> None:
     """Search filters: a domain that reads as an expression, group-bys on the model's fields."""
     fields = registry[model]._fields
+    for element in parsed.root.iter("field"):
+        domain = element.get("filter_domain")
+        if domain is not None and not _expression(domain):
+            place = where(parsed, element)
+            raise ValidationError(f"View {label}: invalid filter_domain {domain!r} at {place}.")
     for element in parsed.root.iter("filter"):
         domain = element.get("domain")
         if domain is not None and not _expression(domain):

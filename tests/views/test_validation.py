@@ -30,6 +30,7 @@ from tenantry.orm.environment import Environment
         ("list", "<list><field name='name' groups='group_user'/></list>", r"'group_user' in groups="),
         ("search", "<search>\n<filter name='f' domain=\"[('name',\"/></search>", r"invalid filter domain.*2"),
         ("search", "<search><filter name='g' context=\"{'group_by': 'no'}\"/></search>", r"group_by 'no'"),
+        ("search", "<search><field name='name' filter_domain='[(self'/></search>", r"invalid filter_domain"),
     ],
 )
 def test_bad_primary_arch_is_refused_with_view_and_line(
