@@ -7,6 +7,7 @@ import io
 
 import pypdf
 import pytest
+from PIL import Image
 
 from tenantry.exceptions import AccessError, MissingError, UserError, ValidationError
 from tenantry.orm.environment import Environment
@@ -51,8 +52,12 @@ def test_a_salesman_cannot_print_another_salesmans_order(env: Environment) -> No
     theirs = env.ref("sale_demo.sale_order_2")  # Marc Demo's
     mine = env.ref("sale_demo.sale_order_1")
     mine.user_id = sally
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(buffer, "PNG")
+    env.company.logo = buffer.getvalue()
     reports = as_user(env, sally)[REPORTS]
-    assert b"Office Desk" in reports._render_qweb_html("sale.report_saleorder", mine.ids)[0]
+    html = reports._render_qweb_html("sale.report_saleorder", mine.ids)[0]
+    assert b"Office Desk" in html and b'<img src="data:image/png;base64,' in html  # the company's logo
     for ids in (theirs.ids, [mine.id, theirs.id]):
         with pytest.raises(AccessError):
             reports._render_qweb_html("sale.report_saleorder", ids)
