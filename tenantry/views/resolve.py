@@ -101,8 +101,8 @@ def get_view(env: Environment, model: str, view_type_: str, view_id: int | None 
     """The ``view_type_`` view of ``model`` for ``env``'s user: ``view_id``, or the model's
     default (lowest priority) primary view, or a generated view."""
     kind = view_type(view_type_)
-    if not isinstance(model, str) or model not in env.registry:
-        raise MissingError(f"Unknown model {model!r}.")
+    if not isinstance(model, str) or model not in env.registry or env.registry[model]._abstract:
+        raise MissingError(f"Unknown model {model!r}.")  # an abstract model has no records to show
     if view_id is not None and (not isinstance(view_id, int) or isinstance(view_id, bool)):
         raise ValidationError(f"Invalid view id {view_id!r}.")
     resolved = resolved_views(env)

@@ -40,6 +40,8 @@ def test_tree_is_read_as_list_and_unknown_types_are_refused(env: Environment) ->
         get_view(env, "res.country", "kanban")
     with pytest.raises(MissingError):
         get_view(env, "no.such.model", "list")
+    with pytest.raises(MissingError):
+        get_view(env, "mail.thread", "form")  # abstract
 
 
 def test_declared_view_is_the_lowest_priority_primary(env: Environment) -> None:
