@@ -107,6 +107,18 @@ def cache_key(env: Environment) -> Hashable | None:
     menu or action changed in the last seconds (``write_date`` counts whole seconds)."""
     if env.su or "ir.ui.menu" not in env.registry:
         return None
+    companies = tuple(env.context.get("allowed_company_ids") or ())
+    memo = f"{_MEMO}:{env.uid}:{env.context.get('lang')}:{companies}"
+    if memo not in env.cr.data:  # once per transaction
+        env.cr.data[memo] = _compute_key(env, companies)
+    key: Hashable | None = env.cr.data[memo]
+    return key
+
+
+_MEMO = "web.apps.cache_key"
+
+
+def _compute_key(env: Environment, companies: tuple[Any, ...]) -> Hashable | None:
     version = transaction_version(env.cr)
     if version is None:
         return None
@@ -123,7 +135,6 @@ def cache_key(env: Environment) -> Hashable | None:
         if latest is None or now - latest < _SETTLED:
             return None
         stamps.append(tuple(row))
-    companies = tuple(env.context.get("allowed_company_ids") or ())
     return (env.cr.dbname, version, env.uid, env.context.get("lang"), companies, tuple(stamps))
 
 

@@ -15,6 +15,7 @@ the list of every order), else a generated one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass
 from html import escape
@@ -144,7 +145,25 @@ def _model_action(env: Environment, model: str) -> WindowAction | None:
             if len(_ACTIONS_CACHE) > 1024:
                 _ACTIONS_CACHE.clear()
             _ACTIONS_CACHE[(key, model)] = found
-    return window_action(env, found) if found else None
+    return _window_action(env, found, key) if found else None
+
+
+def _window_action(env: Environment, action_id: int, key: Hashable | None) -> WindowAction:
+    """``window_action``, kept under the menus' cache key for the day (its domain may use
+    ``context_today()``)."""
+    if key is None:
+        return window_action(env, action_id)
+    full = (key, action_id, dt.date.today())
+    action = _WINDOW_CACHE.get(full)
+    if action is None:
+        action = window_action(env, action_id)
+        if len(_WINDOW_CACHE) > 1024:
+            _WINDOW_CACHE.clear()
+        _WINDOW_CACHE[full] = action
+    return action
+
+
+_WINDOW_CACHE: dict[tuple[Hashable, int, dt.date], WindowAction] = {}
 
 
 # (menus cache key, model) -> the id of the action /odoo/<model> opens (None: generated).

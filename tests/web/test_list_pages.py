@@ -121,6 +121,16 @@ def test_search_filter_group_by_and_order(sam: httpx.Client, shop: Shop) -> None
     index = 0 if grouped.text.index("Azure Interior") < grouped.text.index("Deco Addict") else 1
     expanded = sam.get("/odoo/sale.order", params={"group_by": "partner_id", "expand": str(1 - index)})
     assert sorted(ids(expanded.text)) == sorted(shop.mine[0::3])
+    by_filter = sam.get("/odoo/sale.order", params={"filter": "customer"})  # a group-by filter
+    assert "Azure Interior (57)" in by_filter.text and ids(by_filter.text) == []
+    months = sam.get("/odoo/sale.order", params={"group_by": "date_order:month"})
+    assert months.status_code == 200 and "(86)" in months.text
+    either = sam.get("/odoo/sale.order", params={"filter": ["draft", "sales"], "page": "2"})
+    assert '81-86</span> / <span class="pager-limit">86<' in either.text  # one group: OR
+    both = sam.get("/odoo/sale.order", params={"filter": ["my_sale_orders_filter", "sales"]})
+    assert ids(both.text) == []  # two groups: AND (the confirmed order is nobody's)
+    mine = sam.get("/odoo/sale.order", params={"filter": "my_sale_orders_filter", "page": "2"})
+    assert "81-85</span>" in mine.text
     states = sam.get("/odoo/sale.order", params={"group_by": "state"})
     assert "Quotation (85)" in states.text and "Sales Order (1)" in states.text
     by_name = ids(sam.get("/odoo/sale.order", params={"order": "name", "q": "SAM"}).text)
@@ -231,3 +241,17 @@ def test_archive_and_delete_are_posts_with_csrf_as_the_user(
         assert not env["sale.order"].browse(shop.theirs).exists()
     bad = max_.post("/odoo/sale.order", data={"list_action": "delete", "ids": "x", "csrf_token": token})
     assert bad.status_code == 400
+
+
+def test_home_follows_menu_changes_at_once(sam: httpx.Client, instance: Instance, shop: Shop) -> None:
+    assert ">Atlas</a>" not in sam.get("/odoo").text
+    with instance.env(shop.db) as env:
+        action = env["ir.actions.act_window"].create({"name": "Countries", "res_model": "res.country"})
+        menu = env["ir.ui.menu"].create({"name": "Atlas", "action": f"ir.actions.act_window,{action.id}"})
+    home = sam.get("/odoo")
+    assert f'href="/odoo/action-{action.id}" data-menu-id="{menu.id}">Atlas</a>' in home.text
+    assert sam.get(f"/odoo/action-{action.id}").status_code == 200
+    with instance.env(shop.db) as env:
+        secret = env["res.groups"].create({"name": "Cartographers"})
+        env["ir.ui.menu"].browse(menu.id).write({"groups_id": [(6, 0, [secret.id])]})
+    assert ">Atlas</a>" not in sam.get("/odoo").text
