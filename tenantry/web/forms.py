@@ -142,7 +142,9 @@ def form_page(page: Page) -> Response:
     """A record's form: GET shows it, POST saves it (or adds a line)."""
     record = _record(page)
     if page.form is None:
-        editing = page.request.query_params.get("edit") == "1"
+        editing = page.request.query_params.get("edit") == "1" and bool(
+            record.check_access_rights("write", raise_exception=False)
+        )
         return _render(page, _state(page, record, editing))
     return _save(page, record)
 

@@ -363,3 +363,30 @@ def test_many2many_tags_are_added_and_removed_without_touching_the_others(
     with instance.env(shop.db) as env:
         groups = set(env["res.users"].browse(sam_id).groups_id.ids)
         assert manager not in groups and before <= groups
+
+
+def test_lines_are_edited_and_removed_with_the_order_in_one_post(
+    sam: httpx.Client, shop: Shop, instance: Instance
+) -> None:
+    with instance.env(shop.db) as env:
+        order = env["sale.order"].browse(shop.own_order)
+        order.write({"order_line": [(0, 0, {"product_id": shop.desk, "price_unit": 7.0}) for _ in range(2)]})
+        first, second = order.order_line.ids
+    url = f"/odoo/sale.order/{shop.own_order}"
+    edit = sam.get(url, params={"edit": "1"}).text
+    assert f'name="order_line.{first}.product_uom_qty"' in edit
+    saved = sam.post(
+        url,
+        data={
+            "csrf_token": token_of(edit),
+            "order_line": "",
+            f"order_line.{first}.product_uom_qty": "5",
+            f"order_line.{first}.price_unit": "7",
+            f"order_line.{second}.product_uom_qty": "1",
+            f"order_line.{second}._remove": "1",
+        },
+    )
+    assert saved.status_code == 303
+    with instance.env(shop.db) as env:
+        order = env["sale.order"].browse(shop.own_order)
+        assert order.order_line.ids == [first] and order.amount_total == pytest.approx(35.0)
