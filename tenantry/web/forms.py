@@ -83,7 +83,9 @@ def _denied(page: Page, exc: AccessError, model: str, record_id: int | None) -> 
             explanation = page.env.user.explain_access(model, "read", record_id)
         except Exception:  # the page says what it can; the refusal stands
             explanation = None
-    message = "You are not allowed to see this record." if record_id else "You are not allowed to do this."
+    message = "You are not allowed to do this."
+    if page.request.method == "GET":
+        message = "You are not allowed to see this record." if record_id else "You may not open this."
     return page.render(
         "form_denied.html",
         {"title": "Access denied", "message": message, "explanation": explanation, "debug": ""},
