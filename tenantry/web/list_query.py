@@ -43,13 +43,18 @@ _TEXT_TYPES = ("char", "text", "selection", "many2one", "many2many", "one2many")
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """A search-view ``<filter>``: ``group`` numbers the separator-delimited groups."""
+    """A search-view ``<filter>``: ``group`` numbers the separator-delimited groups;
+    ``domain_text`` is evaluated (:meth:`domain`) only when the filter is chosen."""
 
     name: str
     string: str
-    domain: list[Any]
+    domain_text: str
     group_by: str | None
     group: int
+
+    def domain(self, names: Mapping[str, Any]) -> list[Any]:
+        result: list[Any] = _evaluate(self.domain_text, names, list)
+        return result
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,6 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
     """The named ``<filter>``s of a search arch, in order, with their separator groups."""
     found: dict[str, SearchFilter] = {}
     group = 0
-    names = eval_names(env)
 
     def walk(element: Element) -> None:
         nonlocal group
@@ -109,8 +113,8 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
                 walk(child)
                 group += 1
             elif child.tag == "filter" and child.get("name"):
-                domain = _evaluate(child.get("domain") or "[]", names, list)
-                context = _evaluate(child.get("context") or "{}", names, dict)
+                text = child.get("context") or ""
+                context = _evaluate(text, eval_names(env), dict) if "group_by" in text else {}
                 group_by = context.get("group_by")
                 if isinstance(group_by, list):
                     group_by = group_by[0] if group_by else None
@@ -118,7 +122,7 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
                 found[name] = SearchFilter(
                     name,
                     child.get("string") or name,
-                    domain,
+                    child.get("domain") or "[]",
                     group_by if isinstance(group_by, str) else None,
                     group,
                 )
@@ -127,12 +131,19 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
     return found
 
 
-def parse_query(model: BaseModel, params: Mapping[str, Sequence[str]], search_arch: Element) -> ListQuery:
-    """The validated query of ``params`` (each name with its values) for ``model``'s list."""
+def parse_query(
+    model: BaseModel,
+    params: Mapping[str, Sequence[str]],
+    search_arch: Element,
+    filters: Mapping[str, SearchFilter] | None = None,
+) -> ListQuery:
+    """The validated query of ``params`` (each name with its values) for ``model``'s list
+    (``filters``: the arch's, when already read)."""
     q = _single(params, "q") or ""
     if len(q) > _MAX_TEXT:
         raise UserError("The search text is too long.")
-    filters = search_filters(model.env, search_arch)
+    if filters is None:
+        filters = search_filters(model.env, search_arch)
     chosen = tuple(dict.fromkeys(f for f in params.get("filter", ()) if f != ""))
     for name in chosen:
         if name not in filters:
@@ -209,8 +220,9 @@ def _domain(model: BaseModel, q: str, chosen: list[SearchFilter], arch: Element)
     if q:
         parts.append(_text_domain(model, q, arch))
     groups: dict[int, list[list[Any]]] = {}
+    names = eval_names(model.env) if chosen else {}
     for flt in chosen:
-        groups.setdefault(flt.group, []).append(flt.domain or [])
+        groups.setdefault(flt.group, []).append(flt.domain(names) or [])
     for domains in groups.values():
         parts.append(_combine("|", domains))
     return _combine("&", parts)

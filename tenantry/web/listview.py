@@ -244,7 +244,8 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
     )
     search_view = get_view(env, model._name, "search", action.search_view_id)
     params = {key: page.request.query_params.getlist(key) for key in page.request.query_params}
-    query = parse_query(model, params, search_view.arch)
+    filters = search_filters(env, search_view.arch)
+    query = parse_query(model, params, search_view.arch, filters)
     if query.archived:
         context["active_test"] = False
     records = model.with_context(**context) if context else model
@@ -261,7 +262,6 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
         offset = (query.page - 1) * PAGE_SIZE
         found = records.search_read(domain, names, offset=offset, limit=PAGE_SIZE, order=query.order)
         rows = _rows(model, found, columns)
-    filters = search_filters(env, search_view.arch)
     listing = ListPage(
         base=base,
         model=model._name,
