@@ -390,3 +390,43 @@ def test_lines_are_edited_and_removed_with_the_order_in_one_post(
     with instance.env(shop.db) as env:
         order = env["sale.order"].browse(shop.own_order)
         assert order.order_line.ids == [first] and order.amount_total == pytest.approx(35.0)
+
+
+def test_archive_unarchive_and_an_action_button(sam: httpx.Client, shop: Shop, instance: Instance) -> None:
+    with httpx.Client(base_url=shop.url) as meg:
+        log_in(meg, shop.db, "meg", "meg-pass-1")
+        product = f"/odoo/product.product/{shop.chair}"
+        read = meg.get(product).text
+        assert ">Archive</button>" in read
+        token = token_of(read)
+        assert meg.post(f"{product}/archive", data={"csrf_token": token}).status_code == 303
+        archived = meg.get(product).text
+        assert ">Unarchive</button>" in archived and "This record is archived." in archived
+        assert meg.post(f"{product}/unarchive", data={"csrf_token": token}).status_code == 303
+    assert ">Archive</button>" not in sam.get(product).text  # may not write products
+    url = f"/odoo/res.partner/{shop.partner}"
+    token = token_of(sam.get(url).text)
+    with instance.env(shop.db) as env:
+        assert env["product.product"].browse(shop.chair).active
+        env["ir.ui.view"].create(
+            {
+                "name": "partner with an action button",
+                "model": "res.partner",
+                "type": "form",
+                "priority": 1,
+                "arch": PARTNER_FORM,
+            }
+        )
+    page = sam.get(url).text
+    assert ">Orders</button>" in page
+    opened = sam.post(
+        f"{url}/button", data={"csrf_token": token, "type": "action", "name": "%(sale_demo.action_orders)d"}
+    )
+    assert opened.status_code == 303 and opened.headers["location"] == "/odoo/action-sale_demo.action_orders"
+    unknown = sam.post(f"{url}/button", data={"csrf_token": token, "type": "action", "name": "%(base.x)d"})
+    assert unknown.status_code == 400
+
+
+PARTNER_FORM = """<form><header>
+  <button name="%(sale_demo.action_orders)d" type="action" string="Orders"/>
+</header><sheet><field name="name"/></sheet></form>"""
