@@ -116,8 +116,7 @@ def convert(env: Environment, field_: Field, text: str) -> Any:
     if kind is FieldType.DATETIME:
         return _datetime(env, text)
     if kind is FieldType.MANY2ONE:
-        found = _ids(env, field_, [text])
-        return found[0] if found else False
+        return _many2one(env, field_, text)
     raise FormInputError("This field cannot be edited here.")
 
 
@@ -129,6 +128,21 @@ def _datetime(env: Environment, text: str) -> str:
         raise FormInputError("Enter a date and time (YYYY-MM-DD HH:MM).") from None
     moment = local.replace(tzinfo=user_tz(env)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _many2one(env: Environment, field_: Field, text: str) -> int:
+    """A many2one's input: a record's name (as the suggestions show it), or its id."""
+    if text.isascii() and text.isdigit():
+        return _ids(env, field_, [text])[0]
+    comodel = env[str(field_.comodel_name)]
+    domain = field_.domain if isinstance(field_.domain, list) else []
+    for operator in ("=", "=ilike", "ilike"):
+        found = comodel.name_search(text[:256], domain, operator=operator, limit=2)
+        if len(found) == 1:
+            return int(found[0][0])
+        if len(found) > 1:
+            raise FormInputError(f"Several records match {text!r}: choose one of the suggestions.")
+    raise FormInputError(f"No record matches {text!r}: choose one of the suggestions.")
 
 
 def _ids(env: Environment, field_: Field, texts: list[Any]) -> list[int]:
@@ -215,7 +229,7 @@ def _same(field_: Field, value: Any, cell: FieldView) -> bool:
         except ValueError:
             return False
     if field_.type is FieldType.MANY2ONE:
-        return current == (str(value) if value else "")
+        return cell.current_id == (str(value) if value else "")
     if field_.type is FieldType.BOOLEAN:
         return bool(current) == bool(value)
     return (current or False) == (value if value != "" else False)

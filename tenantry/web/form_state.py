@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["SELECT_LIMIT", "FieldView", "FormState", "LineRow", "Lines", "input_text", "sub_arch"]
 
 SELECT_LIMIT = 80
-"""A many2one shows a select of this many records; more, and a search box (htmx) too."""
+"""How many suggestions a many2one (a text input with a datalist) or a tags select offers;
+htmx replaces them with the records matching what is typed."""
 
 _NOT_EDITABLE = (FieldType.BINARY, FieldType.JSON, FieldType.REFERENCE)
 
@@ -63,6 +64,8 @@ class FieldView:
     error: str = ""
     placeholder: str = ""
     nolabel: bool = False
+    current_id: str = ""
+    """A many2one's record id (its input shows the record's name)."""
     """Shown without a visible label (``nolabel="1"``): the label is for screen readers."""
 
 
@@ -103,7 +106,7 @@ def input_text(env: Environment, field: Field, value: Any) -> str:
     if value is False or value is None:
         return "0" if kind in (FieldType.INTEGER, FieldType.FLOAT) and value is not None else ""
     if kind is FieldType.MANY2ONE:
-        return str(value[0] if isinstance(value, list | tuple) else value)
+        return str(value[1] if isinstance(value, list | tuple) else value)
     if kind is FieldType.DATETIME:
         moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
         return to_user_tz(env, moment).strftime("%Y-%m-%dT%H:%M:%S")
@@ -384,15 +387,9 @@ def make_view(
         view.options = [(str(k), str(v)) for k, v in _selection(env[field_.model_name], field_)]
     elif field_.type is FieldType.MANY2ONE:
         found, more = options(str(field_.comodel_name), field_.domain)
-        current = view.input
-        chosen = list(found)
-        if current and current not in {k for k, _ in chosen}:
-            name = shown.text if isinstance(value, list | tuple) and str(value[0]) == current else ""
-            if not name and current.isdigit():
-                name = _names(env, str(field_.comodel_name), [int(current)]).get(int(current), "")
-            chosen.insert(0, (current, name or current))
-        view.options = chosen
+        view.options = found
         view.searchable = more
+        view.current_id = str(value[0]) if isinstance(value, list | tuple) and value else ""
     elif field_.type is FieldType.MANY2MANY:
         found, more = options(str(field_.comodel_name), field_.domain)
         if isinstance(raw, list):

@@ -250,12 +250,14 @@ def _button(page: Page, record: BaseModel) -> Response:
 
 @_guard
 def name_search(page: Page) -> Response:
-    """The records of a many2one (or many2many) whose name matches ``q``: a ``<select>``
-    fragment for htmx, as the user finds them (``field`` may be ``lines.product_id``)."""
+    """The records of a many2one (or many2many) whose name matches ``q`` (or the value of
+    the input named ``name``, which htmx sends): a ``<datalist>`` of suggestions (a
+    ``<select>`` for tags), as the user finds them (``field`` may be ``lines.product_id``)."""
     model = _model(page)
     params = page.request.query_params
     path = str(params.get("field", ""))
-    query = str(params.get("q", ""))[:200]
+    input_param = str(params.get("name", ""))
+    query = str(params.get("q", params.get(input_param, "") if input_param else ""))[:200]
     dom_id = re.sub(r"[^A-Za-z0-9_.-]", "", str(params.get("id", "")))[:200]
     input_name = re.sub(r"[^A-Za-z0-9_.]", "", str(params.get("name", "")))[:200] or path
     current = model
@@ -270,7 +272,7 @@ def name_search(page: Page) -> Response:
     found = current.name_search(query, domain, limit=SELECT_LIMIT)
     context = {
         "options": [(str(i), str(n)) for i, n in found],
-        "dom_id": dom_id or f"f-{path}",
+        "dom_id": dom_id or f"f-{path.replace('.', '-')}" + ("" if field_.type.is_x2many else "-list"),
         "input_name": input_name,
         "multiple": field_.type.value == "many2many",
         "query": query,

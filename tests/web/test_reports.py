@@ -130,7 +130,7 @@ def test_a_form_has_a_print_menu_with_the_records_reports(http: httpx.Client, te
     _log_in(http, template, "admin", "admin")
     with_menu = http.get("/odoo/sale.order/1")
     assert with_menu.status_code == 200
-    assert '<summary>Print</summary>' in with_menu.text
+    assert "<summary>Print</summary>" in with_menu.text
     assert 'href="/report/pdf/sale.report_saleorder/1"' in with_menu.text
     assert "<summary>Print</summary>" not in http.get("/odoo/res.partner/1").text  # no report bound
 

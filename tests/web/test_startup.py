@@ -90,7 +90,6 @@ def test_handlers_run_in_the_thread_pool_not_the_event_loop() -> None:
     assert loop_thread != handler_thread
 
 
-
 @pytest.mark.parametrize(
     "url",
     ["mysql://nowhere/", "postgresql://nobody:x@127.0.0.1:{port}/"],

@@ -29,18 +29,19 @@ def test_a_salesman_creates_an_order_with_the_autocomplete_and_two_lines(
 ) -> None:
     log_in(page, shop_db, "sam", "sam-pass-1")
     page.goto("/odoo/sale.order/new")
+    customer = page.get_by_label("Customer")
     with page.expect_response(re.compile(r"/name_search\?")):
-        page.get_by_label("Search Customer").fill("Zebulon")
+        customer.fill("Zebulon")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#f-partner_id option')].map(o => o.text).join('|')"
+        "() => [...document.querySelectorAll('#f-partner_id-list option')].map(o => o.value).join('|')"
         " === 'Zebulon Quayle Traders'"
     )
-    assert page.locator("#f-partner_id").input_value() != ""
+    customer.fill("Zebulon Quayle Traders")  # the suggestion taken
     for product, quantity, price in (("Office Desk", "2", "100.25"), ("Office Chair", "3", "10")):
         page.get_by_role("button", name="Add a line").click()
         page.wait_for_load_state()
-        row = page.locator("tr:not([data-line])").filter(has=page.locator("select")).last
-        row.get_by_label("Product").select_option(label=product)
+        row = page.locator("tr:not([data-line])").filter(has=page.get_by_label("Product")).last
+        row.get_by_label("Product").fill(product)
         row.get_by_label("Quantity").fill(quantity)
         row.get_by_label("Unit Price").fill(price)
     page.get_by_role("button", name="Save").click()
