@@ -66,6 +66,10 @@ class FieldView:
     nolabel: bool = False
     current_id: str = ""
     """A many2one's record id (its input shows the record's name)."""
+    list_id: str = ""
+    """The id of a many2one's datalist of suggestions (one per column for lines)."""
+    shared_list: bool = False
+    """The datalist is the column's, written once after the lines."""
     """Shown without a visible label (``nolabel="1"``): the label is for screen readers."""
 
 
@@ -85,6 +89,16 @@ class Lines:
     """``(field name, label, numeric)``."""
     rows: list[LineRow]
     next_key: str
+
+    @property
+    def datalists(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """``(id, suggestions)`` of the many2one columns' shared datalists."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.shared_list and cell.editable and cell.list_id not in found:
+                    found[cell.list_id] = cell.options
+        return list(found.items())
 
 
 def sub_arch(env: Environment, node: Element, comodel: str, inverse: str | None) -> Element:
@@ -318,6 +332,8 @@ class FormState:
                     options=self._options_of,
                 )
                 cell.error = self.errors.get(f"{prefix}{key}.{name}", "")
+                if cell.widget == "many2one":
+                    cell.list_id, cell.shared_list = f"f-{field_.name}-{name}-list", True
                 cells.append(cell)
             removed = self.posted is not None and bool(self.posted.get(f"{prefix}{key}._remove"))
             rows.append(LineRow(key, cells, removed))
@@ -390,6 +406,7 @@ def make_view(
         view.options = found
         view.searchable = more
         view.current_id = str(value[0]) if isinstance(value, list | tuple) and value else ""
+        view.list_id = f"{dom_id}-list"
     elif field_.type is FieldType.MANY2MANY:
         found, more = options(str(field_.comodel_name), field_.domain)
         if isinstance(raw, list):

@@ -373,6 +373,8 @@ def test_lines_are_edited_and_removed_with_the_order_in_one_post(
     url = f"/odoo/sale.order/{shop.own_order}"
     edit = sam.get(url, params={"edit": "1"}).text
     assert f'name="order_line.{first}.product_uom_qty"' in edit
+    assert edit.count('<datalist id="f-order_line-product_id-list">') == 1  # one for the column
+    assert 'value="Office Desk" list="f-order_line-product_id-list"' in edit
     saved = sam.post(
         url,
         data={
