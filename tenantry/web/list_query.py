@@ -102,6 +102,12 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
     """The named ``<filter>``s of a search arch, in order, with their separator groups."""
     found: dict[str, SearchFilter] = {}
     group = 0
+    evaluated: dict[str, Any] = {}
+
+    def names() -> dict[str, Any]:
+        if not evaluated:
+            evaluated.update(eval_names(env))
+        return evaluated
 
     def walk(element: Element) -> None:
         nonlocal group
@@ -114,7 +120,7 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
                 group += 1
             elif child.tag == "filter" and child.get("name"):
                 text = child.get("context") or ""
-                context = _evaluate(text, eval_names(env), dict) if "group_by" in text else {}
+                context = _evaluate(text, names(), dict) if "group_by" in text else {}
                 group_by = context.get("group_by")
                 if isinstance(group_by, list):
                     group_by = group_by[0] if group_by else None
