@@ -10,6 +10,9 @@
 ``GET /odoo/<model>/name_search``          many2one/many2many autocomplete (an htmx fragment)
 =========================================  ==============================================
 
+``<model>`` may also be ``action-<xml id or id>`` (Odoo 18's form URL within an action):
+the window action's model, if the user may open the action.
+
 Everything runs as the user (:func:`~tenantry.web.frame.web_page`: CSRF-checked POSTs,
 the user's environment). A ``ValidationError``/``UserError`` while saving shows the form
 again, input kept, with the message in a ``role="alert"`` element (HTTP 422) and
@@ -28,7 +31,7 @@ from starlette.routing import Route
 
 from tenantry.exceptions import AccessError, MissingError, UserError, ValidationError
 from tenantry.reports import printable_reports
-from tenantry.views import get_view
+from tenantry.views import get_view, window_action
 from tenantry.web.apps import current_app
 from tenantry.web.form_input import read_form
 from tenantry.web.form_state import SELECT_LIMIT, FormState
@@ -51,6 +54,8 @@ class _NotFound(Exception):
 
 def _model(page: Page) -> BaseModel:
     name = str(page.request.path_params.get("model", ""))
+    if name.startswith("action-"):  # Odoo 18's /odoo/action-<xml id>/<id>: the action's model
+        name = window_action(page.env, name.removeprefix("action-")).res_model
     registry = page.env.registry
     if not _MODEL.match(name) or name not in registry:
         raise MissingError(f"There is no model {name!r}.")

@@ -135,6 +135,7 @@ def test_missing_records_bad_ids_and_unknown_models_are_404(sam: httpx.Client, s
         "/odoo/no.such.model/1",
         "/odoo/mail.thread/1",
         "/odoo/no.such.model/new",
+        "/odoo/action-base.no_such_action/1",
     ):
         response = sam.get(path)
         assert response.status_code == 404, path
@@ -295,6 +296,9 @@ def test_a_settings_user_sees_which_rule_refused_them(serve: Serve, instance: In
 
 def test_edit_duplicate_archive_and_delete(sam: httpx.Client, shop: Shop, instance: Instance) -> None:
     url = f"/odoo/sale.order/{shop.own_order}"
+    assert (
+        shop.partner and "SAM-0001" in sam.get(f"/odoo/action-sale_demo.action_orders/{shop.own_order}").text
+    )
     read = sam.get(url)
     assert all(f">{label}</button>" in read.text for label in ("Edit", "New", "Duplicate"))
     token = token_of(read.text)
