@@ -95,6 +95,8 @@ class ListPage:
     can_create: bool
     can_delete: bool
     can_write: bool
+    more_groups: bool = False
+    """Whether a next page of groups exists (a grouped list pages its groups)."""
 
     def url(self, **changes: Any) -> str:
         """This list's URL with ``changes`` to its query (None drops a parameter)."""
@@ -253,10 +255,11 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
     columns = _columns(model, list_view.arch)
     names = [c.name for c in columns]
     groups: list[Group] | None = None
+    more_groups = False
     rows: list[Row] = []
     if query.group_by:
-        groups = _groups(records, domain, query, columns)
-        total = sum(g.count for g in groups)
+        groups, more_groups = _groups(records, domain, query, columns)
+        total = records.search_count(domain)
     else:
         total = records.search_count(domain)
         offset = (query.page - 1) * PAGE_SIZE
@@ -277,6 +280,7 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
         can_create=model.check_access_rights("create", raise_exception=False),
         can_delete=model.check_access_rights("unlink", raise_exception=False),
         can_write=model.check_access_rights("write", raise_exception=False),
+        more_groups=more_groups,
     )
     app = current_app(env, action_id=action.id or None, model=model._name)
     values = {"list": listing, "app": app, "notice": notice, "reports": printable_reports(env, model._name)}
@@ -285,14 +289,17 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
     return page.render("list.html", values)
 
 
-def _groups(records: BaseModel, domain: list[Any], query: ListQuery, columns: list[Column]) -> list[Group]:
+def _groups(
+    records: BaseModel, domain: list[Any], query: ListQuery, columns: list[Column]
+) -> tuple[list[Group], bool]:
     assert query.group_by is not None
     field_name = query.group_by.split(":")[0]
     sums = [c.name for c in columns if c.numeric and c.sortable and c.name != field_name]
-    found = records.read_group(domain, sums, [query.group_by], lazy=True)
+    offset = (query.page - 1) * PAGE_SIZE  # 80 groups a page; one more tells there are others
+    found = records.read_group(domain, sums, [query.group_by], offset=offset, limit=PAGE_SIZE + 1, lazy=True)
     fld = records._fields[field_name]
     groups: list[Group] = []
-    for index, group in enumerate(found):
+    for index, group in enumerate(found[:PAGE_SIZE], start=offset):
         value = group.get(query.group_by, group.get(field_name, False))
         if isinstance(value, tuple | list) and len(value) == 2:
             label = str(value[1])
@@ -308,7 +315,7 @@ def _groups(records: BaseModel, domain: list[Any], query: ListQuery, columns: li
             rows = tuple(_rows(records, found_rows, columns))
         totals = {n: format_number(group.get(n) or 0, 2) for n in sums}
         groups.append(Group(index, label or "None", count, totals, rows))
-    return groups
+    return groups, len(found) > PAGE_SIZE
 
 
 def _selected_ids(page: Page) -> list[int]:

@@ -131,6 +131,10 @@ def test_search_filter_group_by_and_order(sam: httpx.Client, shop: Shop) -> None
     assert ids(both.text) == []  # two groups: AND (the confirmed order is nobody's)
     mine = sam.get("/odoo/sale.order", params={"filter": "my_sale_orders_filter", "page": "2"})
     assert "81-85</span>" in mine.text
+    by_name = sam.get("/odoo/sale.order", params={"group_by": "name"})  # 86 groups: 80 a page
+    assert by_name.text.count('class="group-header"') == 80 and 'rel="next"' in by_name.text
+    last = sam.get("/odoo/sale.order", params={"group_by": "name", "page": "2"})
+    assert last.text.count('class="group-header"') == 6 and 'rel="next"' not in last.text
     states = sam.get("/odoo/sale.order", params={"group_by": "state"})
     assert "Quotation (85)" in states.text and "Sales Order (1)" in states.text
     by_name = ids(sam.get("/odoo/sale.order", params={"order": "name", "q": "SAM"}).text)
