@@ -7,9 +7,10 @@
     # uvicorn.run(app, port=8069)
 
 Routes: Odoo's XML-RPC and JSON-RPC endpoints (``rpc_routes``), the web
-client's JSON routes (``webclient``), the company logo (``binary``), the HTML pages (``pages``,
-``switcher``, ``preferences``, ``forms``; their plumbing is ``frame``), the printed reports (``reports``),
-static files (``static``) and ``GET /web/health``.
+client's JSON routes (``webclient``), the company logo (``binary``), static files (``static``),
+``GET /web/health``, and the HTML pages (``pages``, ``switcher``, ``preferences``, ``forms``,
+``listview``, the printed ``reports``; their plumbing is ``frame``), which ``page_routes``
+loads with the database stack.
 The ORM is synchronous; handlers run it in a thread pool.
 Request bodies above ``config.limit_request_body`` are refused (``limits.BodyLimit``).
 """
@@ -27,22 +28,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tenantry.web import (
-    binary,
-    forms,
-    listview,
-    pages,
-    preferences,
-    reports,
-    rpc_routes,
-    static,
-    switcher,
-    webclient,
-)
+from tenantry.web import binary, rpc_routes, static, webclient
 from tenantry.web.config import ServerConfig
 from tenantry.web.context import Server, server_of
 from tenantry.web.errors import http_error
 from tenantry.web.limits import BodyLimit
+from tenantry.web.page_routes import LazyPages
 
 if TYPE_CHECKING:
     from tenantry.instance import Instance
@@ -95,18 +86,13 @@ def create_app(
             *rpc_routes.routes,
             *webclient.routes,
             *binary.routes,
-            # Fixed /odoo/<name> pages first: /odoo/{model}... (forms, lists) match any name.
-            *pages.routes,
-            *switcher.routes,
-            *preferences.routes,
-            *forms.routes,
             *static.routes,
-            *reports.routes,
-            *listview.routes,
         ],
         middleware=[Middleware(BodyLimit, limit=config.limit_request_body)],
         exception_handlers={404: http_error, 405: http_error},
         lifespan=lifespan,
     )
+    # The HTML pages (page_routes), loaded with the database stack: what is not above.
+    app.router.default = LazyPages(server)
     app.state.server = server
     return app

@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from tenantry.rpc.version import version_info
 from tenantry.web.config import ServerConfig
+from tenantry.web.page_routes import MODULES as PAGE_MODULES
 from tenantry.web.sessions import COOKIE_NAME, Session, SessionStore
 from tenantry.web.tenancy import DbFilter, database_filter
 
@@ -156,7 +157,12 @@ class Server:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-_DATABASE_STACK = ("tenantry.rpc.dispatch", "tenantry.rpc.call", "tenantry.security.auth")
+_DATABASE_STACK = (
+    "tenantry.rpc.dispatch",
+    "tenantry.rpc.call",
+    "tenantry.security.auth",
+    *PAGE_MODULES,  # the HTML pages import the views layer, the ORM's helpers, SQLAlchemy
+)
 
 
 def _import_database_stack() -> None:
