@@ -14,10 +14,11 @@ sends, and low enough that a domain at the limit runs on both back ends::
                    with tens of thousands of ids)
     MAX_DEPTH      nesting of '!', '&' and '|', where each relation followed (a step
                    of a dotted path, an 'any' sub-domain, a search by name or in a
-                   hierarchy) counts as the sub-select it nests: 3 levels for a
-                   many2one, 4 for a one2many, 6 for a many2many. 28: SQLite's parser
-                   gives up not far above (with its default stack of 100 entries)
-    MAX_RELATIONS  relations followed along one branch, MAX_DEPTH // 3, checked before
+                   hierarchy) counts as the sub-select it nests: 4 levels for a
+                   many2one or a one2many (the comodel's rules nest in it, and a
+                   rule's parent_of a recursive query), 6 for a many2many. 28:
+                   SQLite's parser gives up not far above (its default stack of 100)
+    MAX_RELATIONS  relations followed along one branch, (MAX_DEPTH - 1) // 4, checked before
                    parsing (which recurses into 'any' sub-domains)
     MAX_PATH       characters of a field path: 512
     MAX_PATTERN    characters of a 'like' value: 10 000 (SQLite refuses patterns
@@ -57,8 +58,9 @@ __all__ = [
 MAX_TERMS = 20_000
 MAX_VALUES = 200_000
 MAX_DEPTH = 28
-_RELATION_DEPTH = {FieldType.MANY2ONE: 3, FieldType.ONE2MANY: 4, FieldType.MANY2MANY: 6}
-MAX_RELATIONS = MAX_DEPTH // min(_RELATION_DEPTH.values())
+_RELATION_DEPTH = {FieldType.MANY2ONE: 4, FieldType.ONE2MANY: 4, FieldType.MANY2MANY: 6}
+# The leaf at the end of the relations is one level more.
+MAX_RELATIONS = (MAX_DEPTH - 1) // min(_RELATION_DEPTH.values())
 MAX_PATH = 512
 MAX_PATTERN = 10_000
 

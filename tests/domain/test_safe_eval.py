@@ -213,7 +213,7 @@ def test_what_an_expression_builds_is_counted_whole_and_refused_fast(text: str) 
     started = time.perf_counter()
     with pytest.raises(ValidationError, match="builds too much data"):
         safe_eval(text, {"ids": list(range(1000))})
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 2  # bounded: unbounded takes minutes
 
 
 @pytest.mark.parametrize(
@@ -246,4 +246,4 @@ def test_saving_a_rule_with_a_huge_literal_is_refused_fast(env: Any) -> None:
                 "domain_force": "[[1] * 10000] * 10000",
             }
         )
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # bounded, with room for a loaded machine

