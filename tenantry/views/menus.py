@@ -41,6 +41,8 @@ class MenuNode:
     action_xml_id: str
     web_icon: str
     children: tuple[MenuNode, ...]
+    url: str | None = None
+    """What an ``ir.actions.act_url`` opens (a path of this site only), else None."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class _Action:
     groups: frozenset[int]
     res_model: str | None
     xml_id: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def visible_menus(env: Environment) -> list[MenuNode]:
                     action_xml_id=action.xml_id if action else "",
                     web_icon=menu.web_icon,
                     children=kids,
+                    url=action.url if action else None,
                 )
             )
         return tuple(nodes)
@@ -159,7 +163,7 @@ def _load(env: Environment) -> _Menus:
     actions: dict[str, _Action] = {}
     for kind, ids in by_kind.items():
         model = env[kind]
-        names = [n for n in ("groups_id", "res_model") if n in model._fields]
+        names = [n for n in ("groups_id", "res_model", "url") if n in model._fields]
         for values in model.browse(sorted(ids)).exists().read(names):
             actions[f"{kind},{values['id']}"] = _Action(
                 kind=kind,
@@ -167,6 +171,7 @@ def _load(env: Environment) -> _Menus:
                 groups=frozenset(values.get("groups_id") or ()),
                 res_model=values.get("res_model") or None,
                 xml_id=xml_ids.get((kind, values["id"]), ""),
+                url=_local(values.get("url")),
             )
     menus = tuple(
         _Menu(
@@ -183,6 +188,13 @@ def _load(env: Environment) -> _Menus:
         if not row["action"] or row["action"] in actions
     )
     return _Menus(menus, actions)
+
+
+def _local(url: Any) -> str | None:
+    """``url`` if it is a path of this site (``/odoo/...``): menus never lead elsewhere."""
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
 
 
 def _xml_ids(env: Environment, wanted: Mapping[str, set[int]]) -> dict[tuple[str, int], str]:

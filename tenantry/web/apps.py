@@ -51,7 +51,10 @@ class App:
 
 
 def action_url(menu: MenuNode) -> str | None:
-    """``/odoo/action-<xml_id>`` (or ``action-<id>``) of a menu's window action."""
+    """``/odoo/action-<xml_id>`` (or ``action-<id>``) of a menu's window action; the
+    path of a URL action (a page of this site, such as the rule lint)."""
+    if menu.url is not None:
+        return menu.url
     if menu.action_model != ACT_WINDOW or menu.action_id is None:
         return None
     return f"/odoo/action-{menu.action_xml_id or menu.action_id}"

@@ -24,6 +24,7 @@ MODULES = (
     "tenantry.web.pages",
     "tenantry.web.switcher",
     "tenantry.web.preferences",
+    "tenantry.web.rule_lint",
     "tenantry.web.forms",
     "tenantry.web.reports",
     "tenantry.web.listview",
@@ -33,12 +34,13 @@ MODULES = (
 def page_routes() -> list[BaseRoute]:
     """The pages' routes in matching order: fixed ``/odoo/<name>`` pages (home,
     preferences) before the ``/odoo/{model}...`` ones (forms, lists), which match any name."""
-    from tenantry.web import forms, listview, pages, preferences, reports, switcher
+    from tenantry.web import forms, listview, pages, preferences, reports, rule_lint, switcher
 
     return [
         *pages.routes,
         *switcher.routes,
         *preferences.routes,
+        *rule_lint.routes,
         *forms.routes,
         *reports.routes,
         *listview.routes,
