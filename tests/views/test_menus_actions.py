@@ -80,3 +80,16 @@ def test_menus_and_actions_are_read_again_after_a_change(env: Environment) -> No
     with pytest.raises(AccessError):
         window_action(admin, "base.action_res_users")
     assert window_action(env, "base.action_res_users").name == "People"
+
+
+def test_deleting_menus_detaches_their_children_and_deletes_a_tree_at_once(env: Environment) -> None:
+    menus = env["ir.ui.menu"]
+    root = menus.create({"name": "Root"})
+    child = menus.create({"name": "Child", "parent_id": root.id})
+    grandchild = menus.create({"name": "Grandchild", "parent_id": child.id})
+    # A parent deleted with its children in one call (an uninstall does so, parents
+    # first in id order): SQLite checks the restrict row by row.
+    (root | child).unlink()
+    assert not (root | child).exists()
+    # As Odoo: a deleted menu's other children become top-level menus.
+    assert grandchild.exists() and not grandchild.parent_id

@@ -69,6 +69,13 @@ class IrUiMenu(models.Model):
         return result
 
     def unlink(self) -> bool:
+        # As Odoo: the children of a deleted menu become top-level menus rather than being
+        # deleted with it. Children deleted too are detached first as well: SQLite checks
+        # parent_id's ondelete=restrict row by row, so one DELETE of a parent and its
+        # children (an uninstall's) fails if the parent's row comes first.
+        children = self.with_context(active_test=False).search([("parent_id", "in", list(self._ids))])
+        if children:
+            children.write({"parent_id": False})
         result = super().unlink()
         bump_version(self.env)
         return result
