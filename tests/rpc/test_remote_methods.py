@@ -57,6 +57,7 @@ EXTRA: dict[str, set[str]] = {
     "ir.rule": set(),
     "ir.sessions": set(),
     "ir.ui.menu": set(),
+    "ir.ui.view": set(),
     "mail.followers": set(),
     "mail.thread": {"message_subscribe", "message_unsubscribe"},
     "product.product": set(),
