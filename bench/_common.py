@@ -561,3 +561,19 @@ def write_json(results: Sequence[Result], meta: Mapping[str, Any], path: Path | 
     tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def web_login(client: Any, db: str, login: str, password: str) -> None:
+    """Log ``client`` (a Starlette TestClient) in through the login form, as a browser does."""
+    import re
+
+    page = client.get("/web/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = client.post(
+        "/web/login",
+        data={"csrf_token": token.group(1), "db": db, "login": login, "password": password},
+        follow_redirects=False,
+    )
+    if response.status_code != 303:
+        raise RuntimeError(f"login failed: {response.status_code}")

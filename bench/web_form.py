@@ -15,12 +15,11 @@ customers and products). Goal: p50 under 25 ms (read mode).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bench._common import BenchContext, Result, Stats, fmt_seconds, print_profile, profile_calls
+from bench._common import BenchContext, Result, Stats, fmt_seconds, print_profile, profile_calls, web_login
 
 NAME = "web_form"
 ORDERS, QUICK_ORDERS = 10_000, 2_000
@@ -103,16 +102,7 @@ def _run_backend(ctx: BenchContext, backend: str) -> list[Result]:
         ctx.log(f"web_form/{backend}: loading {count} orders")
         order_id = _load(ctx, inst, count)
         with TestClient(create_app(inst, ServerConfig()), base_url="http://localhost") as client:
-            page = client.get("/web/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-            assert token is not None
-            login = client.post(
-                "/web/login",
-                data={"csrf_token": token.group(1), "db": _DB, "login": "sam", "password": "sam-pass"},
-                follow_redirects=False,
-            )
-            if login.status_code != 303:
-                raise RuntimeError(f"login failed: {login.status_code}")
+            web_login(client, _DB, "sam", "sam-pass")
             for mode, query, marker in (
                 ("read", "", "<tr data-line="),
                 ("edit", "?edit=1", 'name="order_line.'),

@@ -17,11 +17,10 @@ client's threads; PostgreSQL's own work is not in it), which a loaded machine in
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
-from bench._common import BenchContext, Result, Stats, fmt_seconds, print_profile, profile_calls
+from bench._common import BenchContext, Result, Stats, fmt_seconds, print_profile, profile_calls, web_login
 
 NAME = "web_list"
 ORDERS, QUICK_ORDERS = 10_000, 10_000
@@ -80,16 +79,7 @@ def _run_backend(ctx: BenchContext, backend: str) -> Result:
         ctx.log(f"web_list/{backend}: loading {count} orders")
         _load(ctx, inst, count)
         with TestClient(create_app(inst, ServerConfig()), base_url="http://localhost") as client:
-            page = client.get("/web/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-            assert token is not None
-            login = client.post(
-                "/web/login",
-                data={"csrf_token": token.group(1), "db": _DB, "login": "sales1", "password": "sales1-pass"},
-                follow_redirects=False,
-            )
-            if login.status_code != 303:
-                raise RuntimeError(f"login failed: {login.status_code}")
+            web_login(client, _DB, "sales1", "sales1-pass")
 
             def request() -> None:
                 response = client.get("/odoo/sale.order")
