@@ -55,6 +55,7 @@ EXTRA: dict[str, set[str]] = {
     "ir.module.category": set(),
     "ir.module.module": {f"button_immediate_{verb}" for verb in ("install", "uninstall", "upgrade")},
     "ir.rule": set(),
+    "ir.sequence": {"next_by_code", "next_by_id"},  # read access and the rules; the counter only
     "ir.sessions": set(),
     "ir.ui.menu": set(),
     "ir.ui.view": set(),

@@ -7,6 +7,7 @@
     "data": [
         "security/sale_security.xml",
         "security/ir.model.access.csv",
+        "data/sale_data.xml",
         "data/sale_report.xml",
         "views/sale_views.xml",
     ],

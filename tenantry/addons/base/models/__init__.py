@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     ir_model_data,
     ir_module,
     ir_rule,
+    ir_sequence,
     ir_sessions,
     ir_ui_menu,
     ir_ui_view,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
 
@@ -18,7 +21,7 @@ class SaleOrder(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char("Order Reference", required=True, default="New", index=True)
+    name = fields.Char("Order Reference", required=True, default="New", index=True, copy=False)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, check_company=True, index=True)
     user_id = fields.Many2one("res.users", "Salesperson", default=lambda self: self.env.uid, index=True)
     company_id = fields.Many2one(
@@ -34,6 +37,21 @@ class SaleOrder(models.Model):
     amount_total = fields.Float("Total", compute="_compute_amount_total", store=True)
     note = fields.Text("Terms and conditions")
     internal_note = fields.Text("Internal Note", groups="sale_demo.group_sale_manager")
+
+    @api.model_create_multi
+    def create(self, vals_list: Any) -> Any:
+        """Orders named "New" (or not named) take their reference from the ``sale.order`` sequence."""
+        many = not isinstance(vals_list, Mapping)
+        named: list[Any] = []
+        for vals in vals_list if many else [vals_list]:
+            if isinstance(vals, Mapping) and vals.get("name", "New") == "New":
+                company = vals.get("company_id")
+                sequences = self.env["ir.sequence"]
+                if isinstance(company, int) and not isinstance(company, bool):
+                    sequences = sequences.with_company(company)
+                vals = {**vals, "name": sequences.next_by_code("sale.order", vals.get("date_order")) or "New"}
+            named.append(vals)
+        return super().create(named if many else named[0])
 
     @api.depends("order_line.price_subtotal")
     def _compute_amount_total(self) -> None:
