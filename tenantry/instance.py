@@ -28,6 +28,8 @@ from sqlalchemy.engine import Connection
 from tenantry.db import Storage, validate_name
 from tenantry.db.backend import WRITE_LOCK
 from tenantry.db.backup import BackupFormat
+from tenantry.db.errors import missing
+from tenantry.db.names import INTERNAL_PREFIX, is_internal_name
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
 from tenantry.modules.languages import is_known
@@ -76,11 +78,13 @@ class Instance:
     # -- databases -------------------------------------------------------------------------
 
     def list_databases(self) -> list[str]:
-        """Names of the databases of this cluster, sorted."""
+        """Names of the databases of this cluster, sorted (not the instance's internal ones)."""
         return self.storage.list()
 
     def exists(self, name: str) -> bool:
-        return self.storage.exists(name)
+        """Whether ``name`` is a database of this cluster that clients may reach: an internal
+        one (a spare, ``tenantry.db.names.INTERNAL_PREFIX``) is not, for logins and requests."""
+        return self.storage.exists(name) and not is_internal_name(name)
 
     def create_database(
         self,
@@ -98,7 +102,7 @@ class Instance:
 
         Either the database is created complete, or it does not exist afterwards.
         """
-        validate_name(name)
+        _validate_client_name(name)
         if not is_known(lang):
             raise ValidationError(f"Unknown language {lang!r}")
         if isinstance(modules, str):
@@ -125,7 +129,7 @@ class Instance:
                     if not country:
                         raise ValidationError(f"Unknown country code {country_code!r}")
                     company_partner.write({"country_id": country.id})
-                _new_identity(env)
+                new_identity(env)
         except BaseException:
             self._forget(name)
             if self.storage.exists(name):
@@ -140,10 +144,12 @@ class Instance:
 
     def duplicate_database(self, src: str, dst: str) -> None:
         """Copy ``src`` to a new database ``dst`` (which gets its own ``database.uuid``)."""
+        _validate_client_name(dst)
+        _check_not_internal(src)
         self.storage.duplicate(src, dst)
         try:
             with self.env(dst) as env:
-                _new_identity(env)
+                new_identity(env)
         except BaseException:
             self._forget(dst)
             self.storage.drop(dst)
@@ -158,6 +164,7 @@ class Instance:
         file made by the backup API), without the attachment files, as Odoo's ``dump``;
         ``zip`` (Odoo's default): the SQL, a ``manifest.json`` and the filestore.
         """
+        _check_not_internal(name)
         fmt = BackupFormat.of(backup_format)
         manifest = self._dump_manifest(name) if fmt is BackupFormat.ZIP else None
         self.storage.dump(name, path, fmt, manifest)
@@ -165,10 +172,11 @@ class Instance:
     def restore_database(self, name: str, path: str | os.PathLike[str], copy: bool = False) -> None:
         """Create ``name`` from a backup in either format; ``copy=True`` gives it a new
         ``database.uuid``."""
+        _validate_client_name(name)
         self.storage.restore(name, path)
         if copy:
             with self.env(name) as env:
-                _new_identity(env)
+                new_identity(env)
 
     def database_size(self, name: str) -> int:
         """Size of the database in bytes (without its filestore: see ``filestore_size``)."""
@@ -362,7 +370,24 @@ class Instance:
         self.close()
 
 
-def _new_identity(env: Environment) -> None:
+def _validate_client_name(name: object) -> str:
+    """``name`` if a database may be created under it (``ValidationError`` otherwise)."""
+    validate_name(name)
+    if is_internal_name(name):
+        raise ValidationError(
+            f"Database names starting with {INTERNAL_PREFIX!r} are reserved for the instance",
+            context={"name": name},
+        )
+    return str(name)
+
+
+def _check_not_internal(name: str) -> None:
+    """An internal database (a spare) is not the clients' to copy: as if it did not exist."""
+    if is_internal_name(name):
+        raise missing(name)
+
+
+def new_identity(env: Environment) -> None:
     """A fresh ``database.uuid``: a SaaS server knows a database by it (its OAuth client id)."""
     params = env["ir.config_parameter"].sudo()
     params.set_param("database.uuid", str(uuid.uuid4()))

@@ -5,6 +5,11 @@ on case-insensitive file systems and need no quoting games in PostgreSQL; dots a
 hyphens allowed, so that host names can be database names; at most 63 characters,
 PostgreSQL's identifier limit; never starting with a dot, so that no name is a
 hidden or relative path (``..``).
+
+Names starting with ``INTERNAL_PREFIX`` belong to the instance itself (the spare
+databases of ``tenantry.saas.spares``): the listing hides them, and no client,
+login or request may use one. ``_`` never occurs in a host name, so no database
+named after its host can clash with them.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import re
 
 from tenantry.exceptions import ValidationError
 
-__all__ = ["is_valid_name", "validate_name"]
+__all__ = ["INTERNAL_PREFIX", "is_internal_name", "is_valid_name", "validate_name"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
+INTERNAL_PREFIX = "internal_"
 
 
 def validate_name(name: object) -> str:
@@ -38,3 +44,8 @@ def validate_name(name: object) -> str:
 def is_valid_name(name: object) -> bool:
     """Whether ``name`` is a valid database name (for filtering listings)."""
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
+
+
+def is_internal_name(name: object) -> bool:
+    """Whether ``name`` is reserved for the instance's own databases (never a client's)."""
+    return isinstance(name, str) and name.startswith(INTERNAL_PREFIX)

@@ -158,6 +158,23 @@ class PostgresBackend:
             self._drop_quietly(dst, exc)
             raise
 
+    def rename(self, src: str, dst: str) -> None:
+        """``ALTER DATABASE src RENAME TO dst``, after ending the other sessions on ``src``."""
+        _check_not_reserved(src)
+        _check_not_reserved(dst)
+        statement = f"ALTER DATABASE {self._quote(src)} RENAME TO {self._quote(dst)}"
+        try:
+            with self._admin.connect() as conn:
+                self._alone(conn, src, statement)
+        except DBAPIError as exc:
+            if isinstance(exc.orig, pg_errors.InvalidCatalogName):
+                raise missing(src) from None
+            if _is_duplicate_database(exc.orig):
+                raise already_exists(dst) from None
+            if isinstance(exc.orig, pg_errors.ObjectInUse):
+                raise in_use(src, "rename") from None
+            raise
+
     def dump(self, name: str, path: str) -> None:
         self._pg_dump(name, path, "--format=custom")
 

@@ -125,6 +125,35 @@ class SqliteBackend:
         with _connection(source) as reader:
             self._build(dst, lambda target: _backup(reader, target))
 
+    def rename(self, src: str, dst: str) -> None:
+        """Claim ``src`` by renaming its file to a hidden name (of two claims, one wins),
+        fold its WAL into it, then publish it as ``dst`` (never over another database)."""
+        source = self._existing_path(src)
+        if self.exists(dst):
+            raise already_exists(dst)
+        claimed = _temp_file(self.directory, dst)
+        try:
+            os.rename(source, claimed)
+        except FileNotFoundError:
+            _remove(claimed)
+            raise missing(src) from None
+        try:
+            # Nobody opens src any more: its sidecars follow the file, and closing the
+            # only connection checkpoints the WAL into it (and deletes both sidecars).
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(source.with_name(source.name + "-wal"), claimed.with_name(claimed.name + "-wal"))
+            _remove(source, main=False)
+            if claimed.with_name(claimed.name + "-wal").exists():
+                with _connection(claimed) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _publish(claimed, self._path(dst), dst)
+        except BaseException:
+            with contextlib.suppress(OSError):  # give src back rather than lose it
+                os.rename(claimed, source)
+                os.rename(claimed.with_name(claimed.name + "-wal"), source.with_name(source.name + "-wal"))
+            _remove(claimed)
+            raise
+
     def dump(self, name: str, path: str) -> None:
         source = self._existing_path(name)
         target = Path(path)

@@ -33,7 +33,7 @@ from tenantry.db.backup import BackupFormat
 from tenantry.db.engines import EngineCache
 from tenantry.db.errors import already_exists, missing
 from tenantry.db.filestore import Filestore, FilestoreRoot
-from tenantry.db.names import validate_name
+from tenantry.db.names import is_internal_name, validate_name
 from tenantry.db.postgres import PostgresBackend
 from tenantry.db.sqlite import SqliteBackend, directory_from_url
 from tenantry.exceptions import UserError, ValidationError
@@ -120,9 +120,29 @@ class Storage:
         validate_name(name)
         return self._backend.exists(name)
 
-    def list(self) -> list[str]:
-        """The names of the cluster's databases, sorted."""
-        return self._backend.list()
+    def list(self, *, internal: bool = False) -> list[str]:
+        """The names of the cluster's databases, sorted: the clients' ones, or with
+        ``internal=True`` only the instance's own (``tenantry.db.names.INTERNAL_PREFIX``)."""
+        return [name for name in self._backend.list() if is_internal_name(name) is internal]
+
+    def rename(self, src: str, dst: str) -> None:
+        """Give database ``src`` (and its filestore) the name ``dst``, atomically.
+
+        Of two concurrent renames of one ``src``, exactly one succeeds; the other gets
+        ``MissingError``, as does a missing ``src``. ``UserError`` if ``dst`` exists.
+        The instance's connections to ``src`` are closed first, and on PostgreSQL every
+        other session on it is ended (the database must be unused to be renamed).
+        """
+        validate_name(src)
+        validate_name(dst)
+        self.release(src)
+        self.release(dst)
+        self._backend.rename(src, dst)
+        source = self.filestore(src).root
+        if source.is_dir():
+            self._publish_filestore(dst, source)
+        else:
+            self.filestore(dst).remove()  # left by a former database of that name
 
     def duplicate(self, src: str, dst: str) -> None:
         """Copy ``src`` to a new database ``dst``; a failure leaves no ``dst`` behind.

@@ -18,7 +18,7 @@ from typing import Any
 
 from tenantry.db import validate_name
 from tenantry.db.backup import BackupFormat
-from tenantry.db.names import is_valid_name
+from tenantry.db.names import is_internal_name, is_valid_name
 from tenantry.db.retry import attempts
 from tenantry.exceptions import AccessDenied, DatabaseNotFound, MissingError, UserError, ValidationError
 from tenantry.instance import Instance
@@ -45,7 +45,7 @@ def check_db(instance: Instance, config: RpcConfig, db: Any) -> str:
     Odoo only learns either when connecting fails.
     """
     _check_reachable(config, db)
-    if not is_valid_name(db):
+    if not is_valid_name(db) or is_internal_name(db):  # a spare is nobody's to reach
         raise DatabaseNotFound(db)
     return str(db)
 
