@@ -26,7 +26,7 @@ from tests.web.conftest import Serve, serve  # noqa: F401  (the module-scoped fi
 
 SHIPPED = [
     "sale", "sale_demo", "access_apps", "access_restricted", "access_settings_menu",
-    "hidden_admin", "ir_rule_protected",
+    "hidden_admin", "ir_rule_protected", "saas_portal",
 ]  # fmt: skip
 
 COMMON = {
@@ -76,6 +76,22 @@ EXTRA: dict[str, set[str]] = {
     "res.users.apikeys.show": set(),
     "res.users.identitycheck": {"run_check"},
     "res.users.log": set(),
+    # saas_portal: every method runs as the caller; those needing a server refuse for now.
+    "saas.config": {"do_upgrade_database", "execute_action"},
+    "saas.config.param": set(),
+    "saas_portal.audit": set(),
+    "saas_portal.audit.mixin": set(),
+    "saas_portal.client": {
+        "action_backup", "action_block", "action_configure", "action_delete", "action_login", "action_move",
+        "action_sync", "action_unblock",
+    },
+    "saas_portal.create_client": {"action_create"},
+    "saas_portal.database": {"action_login"},
+    "saas_portal.plan": {
+        "action_confirm", "action_create_client", "action_create_template", "action_draft",
+        "action_sync_server", "action_template_login", "create_new_database",
+    },
+    "saas_portal.server": {"action_sync_server"},
     "sale.order": {"action_cancel", "action_confirm", "message_subscribe", "message_unsubscribe"},
     "sale.order.line": set(),
 }

@@ -1,0 +1,1 @@
+from . import audit, client, database, plan, server  # noqa: F401

@@ -1,0 +1,1 @@
+from . import create_client, saas_config  # noqa: F401
