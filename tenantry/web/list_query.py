@@ -11,7 +11,14 @@
   index of the group whose records are shown under its header;
 - ``order``: ``field`` or ``field desc``/``field asc``, a stored field;
 - ``page``: 1-based, 80 records a page; ``archived=1``: the archived records
-  (only for a model with ``active``), as Odoo's "Archived" filter.
+  (only for a model with ``active``), as Odoo's "Archived" filter;
+- ``search_<field>``: a value searched in one search-view ``<field>`` (its
+  ``filter_domain``, else ``=`` for ids, numbers and selections, ``ilike`` for text).
+
+An action's context pre-selects, as Odoo's ``search_default_<filter>`` and
+``search_default_<field>`` keys do, when the URL names no search parameter at all:
+the list opened from a menu. Once the user changed the search, the URL says all
+of it (an emptied search keeps ``filter=`` so that the defaults stay off).
 
 Anything else is a :class:`~tenantry.exceptions.UserError` (a 400 page) that never says
 whether a field the user may not see exists: it is as unknown as a misspelt one.
@@ -39,6 +46,10 @@ _MAX_PAGE = 1_000_000
 _MAX_TEXT = 256
 _GRANULARITIES = ("day", "week", "month", "quarter", "year")
 _TEXT_TYPES = ("char", "text", "selection", "many2one", "many2many", "one2many")
+_FACET = "search_"
+_DEFAULT = "search_default_"
+_SEARCH_KEYS = frozenset(("q", "filter", "group_by", "expand", "order", "page", "archived"))
+_MAX_FACETS = 16
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,10 @@ class ListQuery:
     archived: bool = False
     domain: list[Any] = field(default_factory=list)
     """The search's domain (q, filters, archived), without the action's."""
+    facets: tuple[tuple[str, str], ...] = ()
+    """``(field, value)`` searched in one field each (``search_<field>``)."""
+    defaults: bool = False
+    """Whether the action pre-selects a search (its URLs then always say the search)."""
 
     @property
     def order_field(self) -> str | None:
@@ -88,6 +103,7 @@ class ListQuery:
             "order": self.order,
             "archived": "1" if self.archived else None,
             "page": self.page if self.page != 1 else None,
+            **{f"{_FACET}{name}": value for name, value in self.facets},
         }
         values.update(changes)
         pairs: list[tuple[str, str]] = []
@@ -95,6 +111,8 @@ class ListQuery:
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item != "":
                     pairs.append((key, str(item)))
+        if self.defaults and not any(key in _SEARCH_KEYS or key.startswith(_FACET) for key, _v in pairs):
+            pairs.append(("filter", ""))  # the search was emptied: no action defaults
         return pairs
 
 
@@ -142,14 +160,19 @@ def parse_query(
     params: Mapping[str, Sequence[str]],
     search_arch: Element,
     filters: Mapping[str, SearchFilter] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> ListQuery:
     """The validated query of ``params`` (each name with its values) for ``model``'s list
-    (``filters``: the arch's, when already read)."""
+    (``filters``: the arch's, when already read; ``context``: the action's, whose
+    ``search_default_*`` keys apply when ``params`` has no search parameter)."""
+    if filters is None:
+        filters = search_filters(model.env, search_arch)
+    defaults = _defaults(context, filters, search_arch) if context else {}
+    if defaults and not any(key in _SEARCH_KEYS or key.startswith(_FACET) for key in params):
+        params = {**params, **defaults}
     q = _single(params, "q") or ""
     if len(q) > _MAX_TEXT:
         raise UserError("The search text is too long.")
-    if filters is None:
-        filters = search_filters(model.env, search_arch)
     chosen = tuple(dict.fromkeys(f for f in params.get("filter", ()) if f != ""))
     for name in chosen:
         if name not in filters:
@@ -167,10 +190,77 @@ def parse_query(
     archived = _single(params, "archived") in ("1", "true")
     if archived and "active" not in model._fields:
         raise UserError(f"{model._description or model._name} has no archived records.")
+    facets = _facets(model, params, search_arch)
     domain = _domain(model, q, [filters[n] for n in chosen if not filters[n].group_by], search_arch)
+    if facets:
+        domain = _combine("&", [domain, *(_facet_domain(model, search_arch, *facet) for facet in facets)])
     if archived:
         domain = ["&", ("active", "=", False), *domain] if domain else [("active", "=", False)]
-    return ListQuery(q, chosen, group_by, expand, order, page, archived, domain)
+    return ListQuery(q, chosen, group_by, expand, order, page, archived, domain, facets, bool(defaults))
+
+
+def _defaults(
+    context: Mapping[str, Any], filters: Mapping[str, SearchFilter], arch: Element
+) -> dict[str, list[str]]:
+    """The query parameters an action context's ``search_default_*`` keys stand for
+    (unknown names are ignored, as Odoo's client ignores them)."""
+    fields = {node.get("name") for node in arch.iter("field")}
+    params: dict[str, list[str]] = {}
+    for key, value in context.items():
+        if not isinstance(key, str) or not key.startswith(_DEFAULT) or value in (False, None, "", 0):
+            continue
+        name = key.removeprefix(_DEFAULT)
+        if name in filters:
+            flt = filters[name]
+            if flt.group_by:
+                params.setdefault("group_by", [flt.group_by])
+            else:
+                params.setdefault("filter", []).append(name)
+        elif name in fields and isinstance(value, str | int) and not isinstance(value, bool):
+            params[f"{_FACET}{name}"] = [str(value)]
+    return params
+
+
+def _facets(
+    model: BaseModel, params: Mapping[str, Sequence[str]], arch: Element
+) -> tuple[tuple[str, str], ...]:
+    names = [key for key in params if key.startswith(_FACET)]
+    if len(names) > _MAX_FACETS:
+        raise UserError("Too many search parameters.")
+    fields = {node.get("name") for node in arch.iter("field")}
+    facets: list[tuple[str, str]] = []
+    for key in sorted(names):
+        name, value = key.removeprefix(_FACET), _single(params, key)
+        if value is None:
+            continue
+        if name not in fields:
+            raise UserError(f"Unknown search field {name[:64]!r}.")
+        fld = _visible_field(model, name, "search field")
+        if len(value) > _MAX_TEXT:
+            raise UserError("The search text is too long.")
+        if fld.type.value in ("many2one", "integer") and not (value.isdigit() and len(value) < 12):
+            raise UserError(f"Invalid value for {name!r}: {value[:32]!r}.")
+        facets.append((name, value))
+    return tuple(facets)
+
+
+def _facet_domain(model: BaseModel, arch: Element, name: str, value: str) -> list[Any]:
+    fld = model._fields[name]
+    typed: Any = int(value) if fld.type.value in ("many2one", "integer") else value
+    node = next(n for n in arch.iter("field") if n.get("name") == name)
+    filter_domain = node.get("filter_domain")
+    if filter_domain:
+        result: list[Any] = _evaluate(filter_domain, {**eval_names(model.env), "self": typed}, list)
+        return result
+    if fld.type.value in ("char", "text", "many2many", "one2many", "html"):
+        return [(name, "ilike", value)]
+    if fld.type.value == "float":
+        if not _is_number(value):
+            raise UserError(f"Invalid value for {name!r}: {value[:32]!r}.")
+        return [(name, "=", float(value))]
+    if fld.type.value == "boolean":
+        return [(name, "=", value not in ("0", "false", "False"))]
+    return [(name, "=", typed)]
 
 
 def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:

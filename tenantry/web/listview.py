@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -95,6 +96,8 @@ class ListPage:
     can_create: bool
     can_delete: bool
     can_write: bool
+    facets: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(field, value, label)`` of the one-field searches (``Customer: Azure``)."""
     more_groups: bool = False
     """Whether a next page of groups exists (a grouped list pages its groups)."""
 
@@ -247,7 +250,7 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
     search_view = get_view(env, model._name, "search", action.search_view_id)
     params = {key: page.request.query_params.getlist(key) for key in page.request.query_params}
     filters = search_filters(env, search_view.arch)
-    query = parse_query(model, params, search_view.arch, filters)
+    query = parse_query(model, params, search_view.arch, filters, context)
     if query.archived:
         context["active_test"] = False
     records = model.with_context(**context) if context else model
@@ -275,6 +278,7 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
         groups=groups,
         total=total,
         filters=[f for f in filters.values() if not f.group_by],
+        facets=_facet_labels(model, query),
         group_bys=[f for f in filters.values() if f.group_by],
         has_active="active" in model._fields,
         can_create=model.check_access_rights("create", raise_exception=False),
@@ -287,6 +291,20 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
     if page.is_htmx and page.request.headers.get("hx-target") == "list-results":
         return page.render("_list_results.html", values)
     return page.render("list.html", values)
+
+
+def _facet_labels(model: BaseModel, query: ListQuery) -> list[tuple[str, str, str]]:
+    labels: list[tuple[str, str, str]] = []
+    for name, value in query.facets:
+        fld = model._fields[name]
+        shown = value
+        if fld.type.value == "many2one":
+            with suppress(AccessError, MissingError):  # a record the user may not read: its id only
+                shown = model.env[fld.comodel_name].browse(int(value)).display_name or value
+        elif fld.type.value == "selection":
+            shown = show_value(model.env, fld, value).text
+        labels.append((name, value, f"{fld.string or name}: {shown}"))
+    return labels
 
 
 def _groups(
