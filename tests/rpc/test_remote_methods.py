@@ -26,7 +26,7 @@ from tests.web.conftest import Serve, serve  # noqa: F401  (the module-scoped fi
 
 SHIPPED = [
     "sale", "sale_demo", "access_apps", "access_restricted", "access_settings_menu",
-    "hidden_admin", "ir_rule_protected", "saas_portal",
+    "hidden_admin", "ir_rule_protected", "saas_portal", "saas_server",
 ]  # fmt: skip
 
 COMMON = {
@@ -92,6 +92,8 @@ EXTRA: dict[str, set[str]] = {
         "action_sync_server", "action_template_login", "create_new_database",
     },
     "saas_portal.server": {"action_sync_server"},
+    "saas_server.client": set(),
+    "saas_server.request": set(),
     "sale.order": {"action_cancel", "action_confirm", "message_subscribe", "message_unsubscribe"},
     "sale.order.line": set(),
 }

@@ -1,0 +1,1 @@
+from . import client, request  # noqa: F401
