@@ -232,9 +232,13 @@ def _button(page: Page, record: BaseModel) -> Response:
     kind = str(page.form.get("type") or "object")
     name = str(page.form.get("name") or "")
     state = _state(page, record, False)
-    if f"{kind}:{name}" not in state.buttons():
+    node = state.buttons().get(f"{kind}:{name}")
+    if node is None:
         return page.error(400, f"The form has no button {name!r}.")
     base = f"/odoo/{record._name}/{record.id}"
+    message = node.get("confirm")
+    if message and page.form.get("confirmed") != "1":  # asked first: no JavaScript, or a forged POST
+        return page.render("form_confirm.html", {"message": message, "url": base, "kind": kind, "name": name})
     if kind == "action":
         found = _ACTION.match(name)
         ref = found.group(1) if found else name
