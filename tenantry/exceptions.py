@@ -11,6 +11,8 @@
                ├── MissingError     a record no longer exists                   (RPC fault 2)
                ├── AccessError      the user may not do this to these records   (RPC fault 4)
                └── AccessDenied     bad credentials or master password          (RPC fault 3)
+                    └── DatabaseBlocked  the database refuses everyone but the superuser
+                                         (a SaaS client expired or suspended)    (RPC fault 3)
 
 The names and the subclass relations mirror Odoo's ``odoo.exceptions`` so that
 clients classify them the same way; they are mapped to the wire in exactly one
@@ -25,6 +27,7 @@ from typing import Any
 __all__ = [
     "AccessDenied",
     "AccessError",
+    "DatabaseBlocked",
     "DatabaseNotFound",
     "MissingError",
     "SessionExpired",
@@ -90,3 +93,8 @@ class AccessDenied(UserError):
 
     def __init__(self, message: str = "Access Denied", *, context: dict[str, Any] | None = None):
         super().__init__(message, context=context)
+
+
+class DatabaseBlocked(AccessDenied):
+    """The database refuses every login, call and page but the superuser's (a SaaS client
+    whose subscription expired or that was suspended); the message says why."""

@@ -239,9 +239,7 @@ def _bootstrap(env: Environment) -> None:
     users = env.registry["res.users"]._table_obj
     conn = env.cr.conn
     if conn.execute(sa.select(users.c.id).where(users.c.id == SUPERUSER_ID)).first() is None:
-        conn.execute(
-            sa.insert(users).values(id=SUPERUSER_ID, login="__system__", active=False)
-        )
+        conn.execute(sa.insert(users).values(id=SUPERUSER_ID, login="__system__", active=False))
         if conn.dialect.name == "postgresql":
             conn.execute(
                 sa.text(

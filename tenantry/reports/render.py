@@ -172,4 +172,3 @@ class Formatter:
     def _local(self, value: dt.datetime) -> dt.datetime:
         aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
         return aware.astimezone(self.tz)
-

@@ -20,7 +20,14 @@ from tenantry.db import validate_name
 from tenantry.db.backup import BackupFormat
 from tenantry.db.names import is_internal_name, is_valid_name
 from tenantry.db.retry import attempts
-from tenantry.exceptions import AccessDenied, DatabaseNotFound, MissingError, UserError, ValidationError
+from tenantry.exceptions import (
+    AccessDenied,
+    DatabaseBlocked,
+    DatabaseNotFound,
+    MissingError,
+    UserError,
+    ValidationError,
+)
 from tenantry.instance import Instance
 from tenantry.rpc import master
 from tenantry.rpc.call import call_kw
@@ -102,6 +109,8 @@ def common_service(
         check_db(instance, config, db)
         try:
             return auth.authenticate(instance, db, login, password, client_ip=client_ip, api_keys=True)
+        except DatabaseBlocked:  # not a wrong password: say why
+            raise
         except AccessDenied:
             return False
     raise MethodNotFound(f"Method not found: {method}")
@@ -154,6 +163,7 @@ def execute(
     for attempt in attempts():
         with attempt, instance.env(db, user_id, optimistic=attempt.optimistic) as env:
             auth.check_credentials_in(instance, env, user_id, password, client_ip=client_ip)
+            auth.check_open(env, user_id)
             auth.bind_caller(env, instance, client_ip)
             return to_wire(call_kw(env, model, method, args, kwargs))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from tenantry.db.retry import attempts, is_retryable
 from tenantry.db.sqlite_engine import BUSY_TIMEOUT_MS
-from tenantry.exceptions import AccessDenied
+from tenantry.exceptions import AccessDenied, DatabaseBlocked
+from tenantry.orm.environment import SUPERUSER_ID
 from tenantry.security import passwords
 from tenantry.security.data import transaction_version
 
@@ -60,6 +61,7 @@ __all__ = [
     "bind_caller",
     "check_credentials",
     "check_credentials_in",
+    "check_open",
     "check_password_in",
     "forget",
     "has_caller",
@@ -174,6 +176,8 @@ def _counted(state: _AuthState, key: Key) -> Iterator[None]:
     _assert_can_try(state, key)
     try:
         yield
+    except DatabaseBlocked:  # no guess at a password: the database refuses everyone
+        raise
     except AccessDenied:
         _record_failure(state, key)
         raise
@@ -267,6 +271,7 @@ def _login(instance: Instance, db: str, login: str, password: object, api_keys: 
             user = users.search([("login", "=", login)], limit=1)
             if not user or not user.active:
                 raise AccessDenied()
+            check_open(env, int(user.id))  # before Argon2: the answer is the same whatever the password
             stored = user._password_hash()
             if passwords.verify_password(stored, password):
                 if passwords.needs_rehash(stored):
@@ -363,6 +368,16 @@ def check_credentials_in(
             for k in [k for k, c in state.checked.items() if c.expiry <= now]:
                 del state.checked[k]
             state.checked[(db, user_id, secret)] = _Checked(now + CACHE_TTL, version, login)
+
+
+def check_open(env: Environment, uid: int) -> None:
+    """``DatabaseBlocked`` if ``env``'s database refuses ``uid`` (everyone but the superuser,
+    while an addon says it is blocked: ``res.users._database_blocked``)."""
+    if uid == SUPERUSER_ID:
+        return
+    reason = env(su=True)["res.users"]._database_blocked()
+    if reason:
+        raise DatabaseBlocked(reason)
 
 
 def check_password_in(env: Environment, uid: int, password: object) -> None:

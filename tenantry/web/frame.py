@@ -69,6 +69,8 @@ class Frame:
     """The companies the pages work in (the ``cids`` cookie): the first is the current one."""
     path: str
     """The page's path and query, where the switcher brings the user back."""
+    notices: tuple[str, ...] = ()
+    """Banners atop the page (``res.users._web_notices``: a trial's end, storage used)."""
 
     @property
     def current_company(self) -> tuple[int, str]:
@@ -250,6 +252,7 @@ def _user_env(env: Environment, request: Request, session: Session) -> tuple[Env
         companies=companies,
         allowed_company_ids=tuple(allowed),
         path=path,
+        notices=tuple(env(su=True)["res.users"]._web_notices()),
     )
     return user_env, frame
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from tenantry.exceptions import AccessDenied, TenantryError
+from tenantry.exceptions import AccessDenied, DatabaseBlocked, TenantryError
 from tenantry.web import apps
 from tenantry.web.context import CSRF_COOKIE, Call, new_csrf_token
 from tenantry.web.csrf import same_token as _same
@@ -73,6 +73,8 @@ async def login_submit(request: Request) -> Response:
             )
         try:
             uid = call.server.authenticate(db, login, password, call.client_ip)
+        except DatabaseBlocked as exc:
+            return _login_page(request, call, error=exc.message, db=db, login=login, redirect=redirect)
         except AccessDenied:
             return _login_page(
                 request, call, error="Wrong login or password.", db=db, login=login, redirect=redirect

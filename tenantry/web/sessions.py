@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tenantry.db.names import validate_name
-from tenantry.exceptions import SessionExpired, ValidationError
+from tenantry.exceptions import DatabaseBlocked, SessionExpired, ValidationError
 from tenantry.web.tenancy import DbFilter
 
 if TYPE_CHECKING:
@@ -131,18 +131,24 @@ class SessionStore:
         from tenantry.db.retry import attempts
 
         now = _now()
-        session: Session | None = None
+        session: Session | DatabaseBlocked | None = None
         # Optimistic first: every request loads its session, and it rarely writes.
         for attempt in attempts():
             with attempt, self.instance.env(db, optimistic=attempt.optimistic) as env:
                 session = self._live(env, sid, db, now)
         if session is None:
             raise SessionExpired("Session expired")
+        if isinstance(session, DatabaseBlocked):
+            raise session
         return session
 
-    def _live(self, env: Environment, sid: str, db: str, now: dt.datetime) -> Session | None:
+    def _live(
+        self, env: Environment, sid: str, db: str, now: dt.datetime
+    ) -> Session | DatabaseBlocked | None:
         """The session ``sid`` if it is live (touched now and then), else ``None`` (and
-        an ended one deleted: the caller commits that before it raises)."""
+        an ended one deleted: the caller commits that before it raises), or the
+        ``DatabaseBlocked`` to raise when the database refuses its user (the session
+        ends: unblocking the database does not bring it back)."""
         row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
         if not row or row.db != db:
             return None
@@ -155,6 +161,13 @@ class SessionStore:
         ):
             row.unlink()
             return None
+        from tenantry.security.auth import check_open
+
+        try:
+            check_open(env, int(row.uid))
+        except DatabaseBlocked as exc:
+            row.unlink()
+            return exc
         if now - row.last_used >= _TOUCH_EVERY:
             row.write({"last_used": now, "expires": now + self.lifetime})
         context = json.loads(row.context_json or "{}")

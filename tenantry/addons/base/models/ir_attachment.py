@@ -49,9 +49,7 @@ class IrAttachment(models.Model):
     res_field = fields.Char("Resource Field", index=True)
     res_id = fields.Integer("Resource ID", index=True)
     company_id = fields.Many2one("res.company", "Company", default=lambda self: self.env.company)
-    type = fields.Selection(
-        [("url", "URL"), ("binary", "File")], "Type", required=True, default="binary"
-    )
+    type = fields.Selection([("url", "URL"), ("binary", "File")], "Type", required=True, default="binary")
     url = fields.Char("Url", size=1024, index=True)
     public = fields.Boolean("Is public document")
     access_token = fields.Char("Access Token", groups="base.group_user")

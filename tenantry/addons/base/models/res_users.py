@@ -209,6 +209,21 @@ class ResUsers(SecurityDataMixin, models.Model):
         return super().copy(values)
 
     @api.model
+    def _database_blocked(self) -> str:
+        """Why this database refuses everyone but the superuser (``""`` while it is open).
+
+        A hook for addons (``saas_client``: an expired or suspended client), called in
+        superuser mode at every login, RPC call and web page: keep it cheap.
+        """
+        return ""
+
+    @api.model
+    def _web_notices(self) -> list[str]:
+        """Banners the web client shows atop every page (none here): a hook for addons,
+        called in superuser mode for each page: keep it cheap."""
+        return []
+
+    @api.model
     def context_get(self) -> dict[str, Any]:
         """The user's context: language, timezone and uid (odoorpc reads it after login)."""
         user = self.env.user

@@ -1,0 +1,1 @@
+from . import ir_config_parameter, res_users  # noqa: F401
