@@ -3,6 +3,7 @@
 =====================================  ==========================
 an unknown URL under /odoo or /web     404 page (405 for a method)
 ``SessionExpired``                     303 redirect to /web/login?redirect=<path>
+``DatabaseBlocked``                    403 page "Database blocked" (an expired client)
 ``AccessDenied``, ``AccessError``      403 page
 ``MissingError``                       404 page
 other ``UserError``                    400 page
@@ -20,7 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from tenantry.exceptions import AccessDenied, AccessError, MissingError, SessionExpired, UserError
+from tenantry.exceptions import (
+    AccessDenied,
+    AccessError,
+    DatabaseBlocked,
+    MissingError,
+    SessionExpired,
+    UserError,
+)
 from tenantry.web.templates import templates
 
 __all__ = ["error_page", "html_error", "http_error", "login_redirect"]
@@ -45,6 +53,8 @@ def html_error(request: Request, exc: Exception, *, dev: bool = False) -> Respon
     """The response of an HTML route that raised ``exc``."""
     if isinstance(exc, SessionExpired):
         return login_redirect(request)
+    if isinstance(exc, DatabaseBlocked):
+        return error_page(request, 403, "Database blocked", exc.message)
     if isinstance(exc, (AccessDenied, AccessError)):
         return error_page(request, 403, "Access denied", exc.message)
     if isinstance(exc, MissingError):

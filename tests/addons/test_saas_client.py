@@ -57,6 +57,11 @@ def test_max_users_caps_creation_and_reactivation_not_portal_users(instance: Ins
         assert portal.share
         with pytest.raises(ValidationError, match="at most"), su_env.cr.savepoint():
             portal.with_env(env).write({"groups_id": [(6, 0, [su_env.ref("base.group_user").id])]})
+        nobody = su_env["res.users"].create({"name": "Nobody", "login": "nobody", "groups_id": [(6, 0, [])]})
+        assert nobody.share
+        # From the group's side.
+        with pytest.raises(ValidationError, match="at most"), su_env.cr.savepoint():
+            su_env.ref("base.group_user").write({"users": [(4, nobody.id)]})
         # Archiving one frees a seat; other writes of counted users are not refused.
         su_env.ref("saas_client.owner_user").write({"active": False})
         spare.with_env(env).write({"active": True, "name": "Spare again"})

@@ -94,7 +94,7 @@ def test_a_blocked_client_refuses_everyone_until_opened_again_and_pages_show_ban
 
         _set(instance, client_db, expiration_datetime="2020-01-01 00:00:00")  # expired
         page = http.get("/odoo")
-        assert page.status_code == 403 and "has expired" in page.text
+        assert page.status_code == 403 and "has expired" in page.text and "Database blocked" in page.text
         with pytest.raises(xmlrpc.client.Fault, match="has expired"):
             common.authenticate(client_db, "admin", "admin", {})
         with pytest.raises(xmlrpc.client.Fault, match="has expired"):

@@ -1,1 +1,1 @@
-from . import ir_config_parameter, res_users  # noqa: F401
+from . import ir_config_parameter, res_groups, res_users  # noqa: F401
