@@ -23,6 +23,7 @@ from starlette.datastructures import FormData
 from tenantry.domain.schema import FieldType
 from tenantry.web.display import user_tz
 from tenantry.web.form_state import FieldView, FormState, LineRow
+from tenantry.web.relations import and_domains, relation_filter
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -34,6 +35,9 @@ _MAX_TEXT = 1_000_000
 _MAX_INT = 2**31 - 1
 
 
+_Relation = tuple[list[Any], dict[str, Any]]
+
+
 class FormInputError(ValueError):
     """An input that is not a value of its field (the message says why)."""
 
@@ -42,10 +46,13 @@ def read_form(state: FormState, posted: FormData) -> tuple[dict[str, Any], dict[
     """The values to save from ``posted``, and the errors by input name."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for _node, view in state.editable_fields():
+    for node, view in state.editable_fields():
         field_ = state.model._fields[view.name]
         if view.name not in posted:
             continue  # not rendered (invisible): not changed
+        relation = None
+        if field_.type in (FieldType.MANY2ONE, FieldType.MANY2MANY):
+            relation = relation_filter(state.env, field_, node, state.eval_values)
         try:
             if field_.type is FieldType.ONE2MANY:
                 assert view.lines is not None
@@ -54,14 +61,14 @@ def read_form(state: FormState, posted: FormData) -> tuple[dict[str, Any], dict[
                     values[view.name] = commands
                 continue
             if field_.type is FieldType.MANY2MANY:
-                wanted = _ids(state.env, field_, posted.getlist(view.name))
+                wanted = _ids(state.env, field_, posted.getlist(view.name), relation)
                 shown = {i for i, _ in view.tags}
                 commands = [(3, i) for i in sorted(shown - set(wanted))]
                 commands += [(4, i) for i in wanted if i not in shown]
                 if commands:
                     values[view.name] = commands
                 continue
-            value = convert(state.env, field_, _last(posted, view.name))
+            value = convert(state.env, field_, _last(posted, view.name), relation)
         except FormInputError as exc:
             errors[view.name] = str(exc)
             continue
@@ -72,8 +79,9 @@ def read_form(state: FormState, posted: FormData) -> tuple[dict[str, Any], dict[
     return values, errors
 
 
-def convert(env: Environment, field_: Field, text: str) -> Any:
-    """One input's text as a value of ``field_`` (``False`` when empty)."""
+def convert(env: Environment, field_: Field, text: str, relation: _Relation | None = None) -> Any:
+    """One input's text as a value of ``field_`` (``False`` when empty); ``relation``: the
+    domain and context of the records a relational field may take (the field's own)."""
     kind = field_.type
     text = text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT]
     if kind is FieldType.BOOLEAN:
@@ -116,7 +124,7 @@ def convert(env: Environment, field_: Field, text: str) -> Any:
     if kind is FieldType.DATETIME:
         return _datetime(env, text)
     if kind is FieldType.MANY2ONE:
-        return _many2one(env, field_, text)
+        return _many2one(env, field_, text, relation)
     raise FormInputError("This field cannot be edited here.")
 
 
@@ -130,12 +138,12 @@ def _datetime(env: Environment, text: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _many2one(env: Environment, field_: Field, text: str) -> int:
+def _many2one(env: Environment, field_: Field, text: str, relation: _Relation | None = None) -> int:
     """A many2one's input: a record's name (as the suggestions show it), or its id."""
     if text.isascii() and text.isdigit():
-        return _ids(env, field_, [text])[0]
-    comodel = env[str(field_.comodel_name)]
-    domain = field_.domain if isinstance(field_.domain, list) else []
+        return _ids(env, field_, [text], relation)[0]
+    domain, context = relation or relation_filter(env, field_, None)
+    comodel = env[str(field_.comodel_name)].with_context(**context)
     for operator in ("=", "=ilike", "ilike"):
         found = comodel.name_search(text[:256], domain, operator=operator, limit=2)
         if len(found) == 1:
@@ -145,8 +153,9 @@ def _many2one(env: Environment, field_: Field, text: str) -> int:
     raise FormInputError(f"No record matches {text!r}: choose one of the suggestions.")
 
 
-def _ids(env: Environment, field_: Field, texts: list[Any]) -> list[int]:
-    """Record ids of the comodel from the inputs, each one the user can find."""
+def _ids(env: Environment, field_: Field, texts: list[Any], relation: _Relation | None = None) -> list[int]:
+    """Record ids of the comodel from the inputs, each one the user can find and the
+    field may take."""
     wanted: list[int] = []
     for text in texts:
         if not isinstance(text, str) or not text.strip():
@@ -158,7 +167,9 @@ def _ids(env: Environment, field_: Field, texts: list[Any]) -> list[int]:
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return []
-    found = set(env[str(field_.comodel_name)].search([("id", "in", wanted)]).ids)
+    domain, context = relation or relation_filter(env, field_, None)
+    comodel = env[str(field_.comodel_name)].with_context(**context)
+    found = set(comodel.search(and_domains([("id", "in", wanted)], domain)).ids)
     if set(wanted) - found:
         raise FormInputError("Choose a record from the list: this one cannot be found.")
     return wanted

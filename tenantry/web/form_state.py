@@ -25,6 +25,7 @@ from tenantry.exceptions import AccessError
 from tenantry.views import get_view
 from tenantry.web.display import Shown, show_value, to_user_tz, widget_of
 from tenantry.web.modifiers import modifier
+from tenantry.web.relations import relation_filter
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -276,13 +277,15 @@ class FormState:
             return bool(field_.inherited) and not modifier(node, "readonly", values)
         return not modifier(node, "readonly", values)
 
-    def _options_of(self, comodel: str, domain: Any) -> tuple[list[tuple[str, str]], bool]:
-        """The first records of ``comodel`` as the user finds them (cached per form)."""
-        key = f"{comodel}:{domain!r}"
+    def _options_of(self, field_: Field, node: Element) -> tuple[list[tuple[str, str]], bool]:
+        """The first records ``field_`` may take, as the user finds them (cached per form)."""
+        args, context = relation_filter(self.env, field_, node, self.eval_values)
+        comodel = str(field_.comodel_name)
+        key = f"{comodel}:{args!r}:{context!r}"
         if key not in self._options:
-            args = domain if isinstance(domain, list) else []
             try:
-                found = self.env[comodel].name_search("", args, limit=SELECT_LIMIT + 1)
+                records = self.env[comodel].with_context(**context)
+                found = records.name_search("", args, limit=SELECT_LIMIT + 1)
             except AccessError:
                 found = []
             options = [(str(i), str(n)) for i, n in found[:SELECT_LIMIT]]
@@ -402,13 +405,13 @@ def make_view(
     if field_.type is FieldType.SELECTION:
         view.options = [(str(k), str(v)) for k, v in _selection(env[field_.model_name], field_)]
     elif field_.type is FieldType.MANY2ONE:
-        found, more = options(str(field_.comodel_name), field_.domain)
+        found, more = options(field_, node)
         view.options = found
         view.searchable = more
         view.current_id = str(value[0]) if isinstance(value, list | tuple) and value else ""
         view.list_id = f"{dom_id}-list"
     elif field_.type is FieldType.MANY2MANY:
-        found, more = options(str(field_.comodel_name), field_.domain)
+        found, more = options(field_, node)
         if isinstance(raw, list):
             posted = [int(v) for v in raw if v.isdigit()]
             known = dict(view.tags) | {int(k): n for k, n in found}

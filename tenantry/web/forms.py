@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from starlette.responses import Response
 from starlette.routing import Route
@@ -36,6 +37,7 @@ from tenantry.web.apps import current_app
 from tenantry.web.form_input import read_form
 from tenantry.web.form_state import SELECT_LIMIT, FormState
 from tenantry.web.frame import Page, web_page
+from tenantry.web.relations import relation_filter
 from tenantry.web.reports import action_url
 
 if TYPE_CHECKING:
@@ -277,8 +279,8 @@ def name_search(page: Page) -> Response:
             return page.error(400, f"No relational field {path!r} here.")
         current = page.env[str(field_.comodel_name)]
     assert field_ is not None
-    domain = field_.domain if isinstance(field_.domain, list) else []
-    found = current.name_search(query, domain, limit=SELECT_LIMIT)
+    domain, relation_context = relation_filter(page.env, field_, *_arch_node(page, model, path))
+    found = current.with_context(**relation_context).name_search(query, domain, limit=SELECT_LIMIT)
     context = {
         "options": [(str(i), str(n)) for i, n in found],
         "dom_id": dom_id or f"f-{path.replace('.', '-')}" + ("" if field_.type.is_x2many else "-list"),
@@ -287,6 +289,20 @@ def name_search(page: Page) -> Response:
         "query": query,
     }
     return page.render("_form_options.html", context)
+
+
+def _arch_node(page: Page, model: BaseModel, path: str) -> tuple[Element | None, dict[str, Any]]:
+    """The form arch's node of ``path`` and, when its domain or context may name them, the
+    values of the record (``record``, an id) or of a new record's defaults."""
+    node: Element | None = get_view(page.env, model._name, "form").arch
+    for part in path.split("."):
+        if node is not None:
+            node = next((n for n in node.iter("field") if n.get("name") == part), None)
+    if node is None or (node.get("domain") is None and node.get("context") is None):
+        return node, {}
+    text = str(page.request.query_params.get("record", ""))
+    record = model.browse(int(text)) if text.isdigit() and len(text) < 12 else model.browse()
+    return node, _state(page, record, False).eval_values
 
 
 def _visible_field(page: Page, model: BaseModel, name: str) -> bool:
