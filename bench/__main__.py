@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import create_db, duplicate_db, rpc, search_read, security_read, web_form, web_list
+from bench import create_db, duplicate_db, rpc, search_read, security_read, web_browser, web_form, web_list
 from bench._common import (
     BACKENDS,
     PG_PROFILES,
@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[BenchContext], list[Result]]] = {
     rpc.NAME: rpc.run,
     web_list.NAME: web_list.run,
     web_form.NAME: web_form.run,
+    web_browser.NAME: web_browser.run,
 }
 
 

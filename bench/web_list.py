@@ -36,9 +36,10 @@ def run(ctx: BenchContext) -> list[Result]:
     return [_run_backend(ctx, backend) for backend in ctx.backends]
 
 
-def _load(ctx: BenchContext, inst: Any, count: int) -> None:
-    inst.create_database(_DB, modules=["sale_demo"])
-    with inst.env(_DB) as env:
+def _load(ctx: BenchContext, inst: Any, count: int, db: str = _DB) -> None:
+    """``db`` with sale_demo, the salespeople and ``count`` orders (also used by web_browser)."""
+    inst.create_database(db, modules=["sale_demo"])
+    with inst.env(db) as env:
         salesman = env.ref("sale_demo.group_sale_salesman").id
         users = env["res.users"].create(
             [
@@ -54,7 +55,7 @@ def _load(ctx: BenchContext, inst: Any, count: int) -> None:
         partners = env["res.partner"].create([{"name": f"Customer {k}"} for k in range(50)])
     start = time.perf_counter()
     for first in range(0, count, _BATCH):
-        with inst.env(_DB) as env:
+        with inst.env(db) as env:
             env["sale.order"].create(
                 [
                     {

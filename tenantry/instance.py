@@ -31,10 +31,11 @@ from tenantry.db.backup import BackupFormat
 from tenantry.db.errors import missing
 from tenantry.db.names import INTERNAL_PREFIX, is_internal_name
 from tenantry.exceptions import UserError, ValidationError
-from tenantry.modules.installer import ModuleManager, installed_modules, read_versions
+from tenantry.modules.installer import ModuleManager, installed_modules, read_all_versions
 from tenantry.modules.languages import is_known
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import AddonsPath
+from tenantry.modules.versions import VIEWS_TRANSACTION_VERSION
 from tenantry.orm.access import AccessPolicy, OpenPolicy
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.fields import Datetime
@@ -240,11 +241,13 @@ class Instance:
                     conn.execution_options(**{WRITE_LOCK: True})
                 transaction = conn.begin()
                 try:
-                    registry, security_version = self._registry_and_security_version(db, conn)
+                    registry, security_version, views_version = self._registry_and_versions(db, conn)
                     cr = Transaction(conn, registry, db, self.policy(registry))
                     cr.modules = self.modules
                     cr.filestore = filestore
-                    cr.data[TRANSACTION_VERSION] = security_version  # read along, saves a query
+                    # Read along with the registry's version: saves a query each.
+                    cr.data[TRANSACTION_VERSION] = security_version
+                    cr.data[VIEWS_TRANSACTION_VERSION] = views_version or ""
                     yield Environment(cr, uid, context)
                 except BaseException:
                     transaction.rollback()
@@ -259,7 +262,7 @@ class Instance:
     def registry(self, db: str) -> Registry:
         """The registry of ``db`` (shared with every database with the same addons)."""
         with self.storage.engine(db).connect() as conn:
-            return self._registry_and_security_version(db, conn)[0]
+            return self._registry_and_versions(db, conn)[0]
 
     def policy(self, registry: Registry) -> AccessPolicy:
         """The access policy enforced in databases of ``registry``: Odoo's, once base is in."""
@@ -267,27 +270,27 @@ class Instance:
             return SecurityPolicy(self._security)
         return OpenPolicy()
 
-    def _registry_and_security_version(self, db: str, conn: Connection) -> tuple[Registry, str | None]:
-        """The registry for ``db``, rebuilt when another process changed its addons, and
-        the security version; both versions come from one query."""
+    def _registry_and_versions(self, db: str, conn: Connection) -> tuple[Registry, str | None, str | None]:
+        """The registry for ``db``, rebuilt when another process changed its addons, the
+        security version and the views version; the three versions come from one query."""
         cached = self._db_registries.get(db)
         if cached is not None:
-            version, security_version = read_versions(conn)
+            version, security_version, views_version = read_all_versions(conn)
             known, registry = cached
             if known == version:
-                return registry, security_version
+                return registry, security_version, views_version
             if known is None:  # just changed by this process: the registry is current
                 with self._lock:
                     self._db_registries[db] = (version, registry)
-                return registry, security_version
+                return registry, security_version, views_version
         installed = installed_modules(conn)
         if not installed:
             raise UserError(f"Database {db!r} is not a tenantry database (no addon installed)")
         registry = self.registries.get(installed)
-        version, security_version = read_versions(conn)
+        version, security_version, views_version = read_all_versions(conn)
         with self._lock:
             self._db_registries[db] = (version, registry)
-        return registry, security_version
+        return registry, security_version, views_version
 
     def _remember_registry(self, db: str, registry: Registry) -> None:
         with self._lock:

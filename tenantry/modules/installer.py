@@ -21,6 +21,7 @@ from tenantry.modules.graph import dependents, resolve
 from tenantry.modules.i18n import load_addon_translations
 from tenantry.modules.loading import Registries
 from tenantry.modules.manifest import Manifest
+from tenantry.modules.versions import VIEWS_VERSION_KEY
 from tenantry.orm.access import OpenPolicy
 from tenantry.orm.environment import SUPERUSER_ID, Environment, Transaction
 from tenantry.orm.registry import Registry
@@ -43,14 +44,24 @@ def registry_version(conn: Connection) -> str | None:
 # Built once: every transaction runs it, and a reused statement skips SQLAlchemy's
 # per-call construction and cache-key work (an IN list would also be re-expanded).
 _VERSIONS_QUERY = sa.select(_PARAMS.c.key, _PARAMS.c.value).where(
-    sa.or_(_PARAMS.c.key == REGISTRY_VERSION_KEY, _PARAMS.c.key == SECURITY_VERSION_KEY)
+    sa.or_(
+        _PARAMS.c.key == REGISTRY_VERSION_KEY,
+        _PARAMS.c.key == SECURITY_VERSION_KEY,
+        _PARAMS.c.key == VIEWS_VERSION_KEY,
+    )
 )
 
 
 def read_versions(conn: Connection) -> tuple[str | None, str | None]:
     """The registry version and the security version, in one query (every transaction)."""
+    registry, security, _views = read_all_versions(conn)
+    return registry, security
+
+
+def read_all_versions(conn: Connection) -> tuple[str | None, str | None, str | None]:
+    """The registry, security and views versions, in one query (every transaction)."""
     rows = dict(conn.execute(_VERSIONS_QUERY).all())
-    return rows.get(REGISTRY_VERSION_KEY), rows.get(SECURITY_VERSION_KEY)
+    return rows.get(REGISTRY_VERSION_KEY), rows.get(SECURITY_VERSION_KEY), rows.get(VIEWS_VERSION_KEY)
 
 
 def bump_registry_version(conn: Connection) -> None:

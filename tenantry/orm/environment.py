@@ -195,6 +195,30 @@ class Environment(Mapping[str, "BaseModel"]):
         """The active companies: ``allowed_company_ids`` if given, else all the user's."""
         return self(su=True)["res.company"].browse(self._company_ids(all_=True))
 
+    def user_companies(self) -> tuple[tuple[int, ...], int | None]:
+        """The user's companies (``company_ids``) and default company (``company_id``)."""
+        return self._user_company_ids(), self._user_company_id()
+
+    # Derived environments (sudo(), with_context(), ...) of one transaction ask for the
+    # user's companies again and again: the answers are kept with the transaction's
+    # computed values, which every write (of the user's companies too) and every rollback
+    # to a savepoint clear.
+
+    def _user_company_ids(self) -> tuple[int, ...]:
+        key = ("env.user_company_ids", self.uid, bool(self.context.get("active_test", True)))
+        found: tuple[int, ...] | None = self.cr.computed.get(key)
+        if found is None:
+            found = tuple(self.user.company_ids.ids)
+            self.cr.computed[key] = found
+        return found
+
+    def _user_company_id(self) -> int | None:
+        key = ("env.user_company_id", self.uid)
+        if key not in self.cr.computed:
+            self.cr.computed[key] = self.user.company_id.id or None
+        found: int | None = self.cr.computed[key]
+        return found
+
     def _company_ids(self, all_: bool = False) -> list[int]:
         memo_key = "companies" if all_ else "company"
         cached = self._memo.get(memo_key)
@@ -203,17 +227,18 @@ class Environment(Mapping[str, "BaseModel"]):
         if "res.company" not in self.cr.registry:
             return []
         allowed = [c for c in (self.context.get("allowed_company_ids") or []) if c]
-        user = self.user
         if allowed:
             if not self.su:
-                mine = set(user.company_ids.ids)
+                mine = self._user_company_ids()
                 if any(not isinstance(c, int) or c not in mine for c in allowed):
                     raise AccessError("Access to unauthorized or invalid companies.")
             result = allowed if all_ else allowed[:1]
-        elif all_:
-            result = user.company_ids.ids or user.company_id.ids
         else:
-            result = user.company_id.ids
+            default = self._user_company_id()
+            if all_:
+                result = list(self._user_company_ids()) or ([default] if default else [])
+            else:
+                result = [default] if default else []
         self._memo[memo_key] = tuple(result)
         return list(result)
 

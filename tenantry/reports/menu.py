@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tenantry.security.data import transaction_version
+from tenantry.views.resolve import resolved_views
+
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
 
@@ -43,7 +46,28 @@ def printable_reports(env: Environment, model: str, *, form: bool = False) -> li
 
         {% from "_print_menu.html" import print_menu %}
         {{ print_menu(reports, [record.id]) }}
+
+    Kept with the database's resolved views (reports are actions: changing one bumps the
+    views version), per user, security version, language and companies.
     """
+    version = transaction_version(env.cr)
+    if version is None:
+        return _printable(env, model, form)
+    companies = tuple(env.context.get("allowed_company_ids") or ())
+    key = ("reports", model, form, env.uid, env.su, version, env.context.get("lang"), companies)
+    cache = resolved_views(env).extra
+    found: tuple[Printable, ...] | None = cache.get(key)
+    if found is None:
+        found = tuple(_printable(env, model, form))
+        if len(cache) < _CACHE_LIMIT:  # many users: the rest is computed per request
+            cache[key] = found
+    return list(found)
+
+
+_CACHE_LIMIT = 20_000
+
+
+def _printable(env: Environment, model: str, form: bool) -> list[Printable]:
     reports = env["ir.actions.report"].search([("binding_model_id.model", "=", model)])
     mine = set(env.user.groups_id.ids)
     return [

@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element
 
 from tenantry.domain import safe_eval
 from tenantry.exceptions import MissingError, ValidationError
+from tenantry.modules.versions import VIEWS_TRANSACTION_VERSION, VIEWS_VERSION_KEY
 from tenantry.views.arch import VIEW_TYPES, parse_arch, view_type
 from tenantry.views.generate import generate
 from tenantry.views.inherit import apply_specs
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
 
 VIEW_MODEL = "ir.ui.view"
-VERSION_KEY = "views.version"
-_TX_VERSION = "views.version"
+VERSION_KEY = VIEWS_VERSION_KEY
+_TX_VERSION = VIEWS_TRANSACTION_VERSION
 _BUMPED = "views.bumped"
 _READ_SINCE = "views.read_since_bump"
 _CACHE_SIZE = 64
@@ -169,15 +170,21 @@ def _extend(
 # -- the per-database cache -------------------------------------------------------------
 
 
+def views_version(env: Environment) -> str:
+    """The views version of ``env``'s transaction (changed by every view, menu or action
+    change), read at most once: usually along with the registry's (``Instance.env``)."""
+    version = env.cr.data.get(_TX_VERSION)
+    if version is None:
+        version = _read_version(env)
+        env.cr.data[_TX_VERSION] = version
+    return str(version)
+
+
 def resolved_views(env: Environment) -> _Resolved:
     """The cached views (and menus) of ``env``'s database at this transaction's version."""
     cr = env.cr
     cr.data[_READ_SINCE] = True
-    version = cr.data.get(_TX_VERSION)
-    if version is None:
-        version = _read_version(env)
-        cr.data[_TX_VERSION] = version
-    key = (cr.dbname, env.registry.key, version)
+    key = (cr.dbname, env.registry.key, views_version(env))
     with _CACHE_LOCK:
         found = _CACHE.get(key)
         if found is not None:

@@ -8,18 +8,17 @@ layout renders ``_appmenu.html``.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from starlette.responses import Response
 
 from tenantry.security.data import transaction_version
 from tenantry.views import MenuNode, visible_menus
+from tenantry.views.resolve import views_version
 from tenantry.web.frame import Page, web_page
 
 if TYPE_CHECKING:
@@ -98,47 +97,33 @@ def apps(env: Environment) -> list[App]:
 
 
 # Every page of an app needs the user's menus: they are kept per user, security version
-# (groups, ACLs and rules), language, companies and the menus' and actions' last change.
+# (groups, ACLs and rules), views version (menus, actions and views: every change of
+# one bumps it, see tenantry.views.resolve.bump_version), language and companies.
 _CACHE: OrderedDict[Hashable, list[App]] = OrderedDict()
 _CACHE_SIZE = 512
 _LOCK = threading.Lock()
-_SETTLED = dt.timedelta(seconds=2)
 
 
 def cache_key(env: Environment) -> Hashable | None:
-    """None when the menus may not be cached: superuser, no security version, or a
-    menu or action changed in the last seconds (``write_date`` counts whole seconds)."""
+    """None when the menus may not be cached: superuser, or no security version.
+
+    No query: both versions were read when the transaction began (``Instance.env``).
+    """
     if env.su or "ir.ui.menu" not in env.registry:
         return None
-    companies = tuple(env.context.get("allowed_company_ids") or ())
-    memo = f"{_MEMO}:{env.uid}:{env.context.get('lang')}:{companies}"
-    if memo not in env.cr.data:  # once per transaction
-        env.cr.data[memo] = _compute_key(env, companies)
-    key: Hashable | None = env.cr.data[memo]
-    return key
-
-
-_MEMO = "web.apps.cache_key"
-
-
-def _compute_key(env: Environment, companies: tuple[Any, ...]) -> Hashable | None:
     version = transaction_version(env.cr)
     if version is None:
         return None
-    stamps: list[Any] = []
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for model in ("ir.ui.menu", ACT_WINDOW):
-        table = env.registry[model]._table_obj
-        row = env.cr.conn.execute(
-            sa.select(sa.func.count(), sa.func.max(table.c.id), sa.func.max(table.c.write_date))
-        ).one()
-        latest = row[2]
-        if isinstance(latest, str):
-            latest = dt.datetime.fromisoformat(latest)
-        if latest is None or now - latest < _SETTLED:
-            return None
-        stamps.append(tuple(row))
-    return (env.cr.dbname, version, env.uid, env.context.get("lang"), companies, tuple(stamps))
+    companies = tuple(env.context.get("allowed_company_ids") or ())
+    return (
+        env.cr.dbname,
+        env.registry.key,
+        version,
+        views_version(env),
+        env.uid,
+        env.context.get("lang"),
+        companies,
+    )
 
 
 def current_app(env: Environment, *, action_id: int | None = None, model: str | None = None) -> App | None:

@@ -180,8 +180,10 @@ def secure_headers(response: Response) -> Response:
 def _run(
     handler: PageHandler, request: Request, call: Call, form: FormData | None, token: object
 ) -> Response:
-    from tenantry.db.retry import attempts
-
+    if request.method in ("GET", "HEAD"):
+        response = _run_get(handler, request, call)
+        if response is not None:
+            return response
     try:
         session = call.session()
     except SessionExpired:
@@ -192,16 +194,57 @@ def _run(
         return _frame_error(
             request, call, session, 403, "The form has expired or is invalid: reload the page."
         )
+    response = _in_transaction(handler, request, call, form, session)
+    assert response is not None  # None only without a session
+    return response
+
+
+def _run_get(handler: PageHandler, request: Request, call: Call) -> Response | None:
+    """A GET in one transaction: the session is read in the page's own (read-only)
+    transaction. ``None`` when the session needs a write first (its periodic touch, or
+    its end), or is missing: :func:`_run` then loads it the ordinary way (in a
+    transaction of its own, which writes what it must) and runs the page after it."""
+    store = call.server.sessions
+    try:
+        db = store.database(call.sid, call.db_filter)
+    except SessionExpired:
+        return None
+    assert call.sid is not None
+    return _in_transaction(handler, request, call, None, None, db=db, sid=call.sid)
+
+
+def _in_transaction(
+    handler: PageHandler,
+    request: Request,
+    call: Call,
+    form: FormData | None,
+    session: Session | None,
+    *,
+    db: str = "",
+    sid: str = "",
+) -> Response | None:
+    """``handler`` in the user's environment, in one transaction (run again when it lost a
+    race). Without ``session``, it is read in that transaction from ``db`` and ``sid``
+    (``None`` returned, nothing done, when that needs a write: see :func:`_run_get`)."""
+    from tenantry.db.retry import attempts
+
     instance = call.server.instance
     optimistic_only = request.method in ("GET", "HEAD")
+    current = session
+    if session is not None:
+        db = session.db
     try:
         for attempt in attempts():
             optimistic = attempt.optimistic or optimistic_only
-            db, uid, context = session.db, session.uid, session.context
-            with attempt, instance.env(db, uid, context, optimistic=optimistic) as env:
-                _bind(env, call, session)
-                user_env, frame = _user_env(env, request, session)
-                page = Page(request, call, session, user_env, frame, form)
+            with attempt, instance.env(db, optimistic=optimistic) as env:
+                current = session or call.server.sessions.peek(env, sid, db)
+                if current is None:
+                    return None
+                call.set_sid = current.sid  # the cookie is renewed
+                env = env(user=current.uid, context=current.context)
+                _bind(env, call, current)
+                user_env, frame = _user_env(env, request, current)
+                page = Page(request, call, current, user_env, frame, form)
                 response = handler(page)
                 for name, value in page.cookies.items():
                     response.set_cookie(
@@ -212,9 +255,9 @@ def _run(
         return login_redirect(request)
     except Exception as exc:
         status = _status_of(exc)
-        if status is None:
+        if status is None or current is None:
             return html_error(request, exc, dev=call.server.config.dev)
-        return _frame_error(request, call, session, status, getattr(exc, "message", str(exc)))
+        return _frame_error(request, call, current, status, getattr(exc, "message", str(exc)))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -232,10 +275,10 @@ def _user_env(env: Environment, request: Request, session: Session) -> tuple[Env
     """The user's environment (language and timezone as now set, the companies of the
     ``cids`` cookie), and the top bar."""
     user = env.user
-    companies = tuple((int(c.id), str(c.name or "")) for c in user.company_ids)
-    allowed = allowed_companies(
-        request.cookies.get(CIDS_COOKIE), [c[0] for c in companies], user.company_id.id or None
-    )
+    company_ids, default_company = env.user_companies()
+    records = env(su=True)["res.company"].browse(company_ids)
+    companies = tuple((int(c.id), str(c.name or "")) for c in records)
+    allowed = allowed_companies(request.cookies.get(CIDS_COOKIE), list(company_ids), default_company)
     context = {
         **env.context,
         "lang": user.lang or "en_US",

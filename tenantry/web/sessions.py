@@ -121,13 +121,40 @@ class SessionStore:
             )
         return Session(sid, db, uid, login, csrf, dict(context))
 
-    def load(self, sid: str | None, db_filter: DbFilter | None) -> Session:
-        """The live session ``sid`` names, refreshed; ``SessionExpired`` if there is none."""
+    def database(self, sid: str | None, db_filter: DbFilter | None) -> str:
+        """The existing database ``sid`` names, if the request may reach it (``SessionExpired``
+        otherwise): where to look the session up."""
         if not sid:
             raise SessionExpired("No session: log in first")
         db = database_of(sid)
         if db is None or (db_filter is not None and not db_filter(db)) or not self.instance.exists(db):
             raise SessionExpired("Session expired")
+        return db
+
+    def peek(self, env: Environment, sid: str, db: str) -> Session | None:
+        """The live session ``sid`` read in ``env``'s transaction (a page's: one transaction
+        per request instead of two), when using it needs no write; ``None`` when it has
+        ended, is due for its touch, or its database refuses its user (blocked): the caller
+        then goes through :meth:`load`, which writes what it must.
+
+        ``db`` is ``env``'s database, as :meth:`database` gave it for ``sid``.
+        """
+        from tenantry.security.auth import check_open
+
+        now = _now()
+        row, user = self._row_and_user(env(su=True), sid, db)
+        if row is None or not self._valid(row, user, sid, now) or now - row.last_used >= _TOUCH_EVERY:
+            return None
+        try:
+            check_open(env, int(row.uid))
+        except DatabaseBlocked:
+            return None  # load() ends the session and raises
+        return self._session(row, sid, db)
+
+    def load(self, sid: str | None, db_filter: DbFilter | None) -> Session:
+        """The live session ``sid`` names, refreshed; ``SessionExpired`` if there is none."""
+        db = self.database(sid, db_filter)
+        assert sid is not None
         from tenantry.db.retry import attempts
 
         now = _now()
@@ -149,16 +176,10 @@ class SessionStore:
         an ended one deleted: the caller commits that before it raises), or the
         ``DatabaseBlocked`` to raise when the database refuses its user (the session
         ends: unblocking the database does not bring it back)."""
-        row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
-        if not row or row.db != db:
+        row, user = self._row_and_user(env, sid, db)
+        if row is None:
             return None
-        user = env["res.users"].browse(row.uid).exists()
-        if (
-            row.expires <= now
-            or not user
-            or not user.active
-            or not hmac.compare_digest(row.session_token or "", user._compute_session_token(sid))
-        ):
+        if not self._valid(row, user, sid, now):
             row.unlink()
             return None
         from tenantry.security.auth import check_open
@@ -170,6 +191,28 @@ class SessionStore:
             return exc
         if now - row.last_used >= _TOUCH_EVERY:
             row.write({"last_used": now, "expires": now + self.lifetime})
+        return self._session(row, sid, db)
+
+    @staticmethod
+    def _row_and_user(env: Environment, sid: str, db: str) -> tuple[Any, Any]:
+        """The session's row (``None`` if there is none for ``db``) and its user (superuser ``env``)."""
+        row = env["ir.sessions"].search([("sid_hash", "=", _hash(sid))], limit=1)
+        if not row or row.db != db:
+            return None, None
+        return row, env["res.users"].browse(row.uid).exists()
+
+    @staticmethod
+    def _valid(row: Any, user: Any, sid: str, now: dt.datetime) -> bool:
+        """Not expired, its user active, and the user's security fields unchanged since login."""
+        return bool(
+            row.expires > now
+            and user
+            and user.active
+            and hmac.compare_digest(row.session_token or "", user._compute_session_token(sid))
+        )
+
+    @staticmethod
+    def _session(row: Any, sid: str, db: str) -> Session:
         context = json.loads(row.context_json or "{}")
         return Session(sid, db, row.uid, row.login or "", row.csrf_token, context)
 

@@ -4,6 +4,9 @@ Files come from the package's ``static/`` directory. Responses carry ``ETag`` an
 ``Last-Modified`` (a conditional request gets ``304``) and ``Cache-Control`` with a
 ``max-age``; pages link them through :func:`static_url`, whose ``?v=`` (a digest of the
 file) changes with the content, so a long ``max-age`` never serves a stale file.
+They are sent gzipped to browsers that accept it (htmx: 52 kB, 17 kB gzipped). Pages
+are not: a page holds the session's CSRF token beside text from the URL, which a
+compressed response would leak through its size (BREACH).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -45,4 +49,10 @@ def static_url(path: str) -> str:
     return f"/web/static/{path}?v={digest}"
 
 
-routes = [Mount("/web/static", app=_CachedStaticFiles(directory=STATIC_DIR), name="static")]
+routes = [
+    Mount(
+        "/web/static",
+        app=GZipMiddleware(_CachedStaticFiles(directory=STATIC_DIR), minimum_size=1024, compresslevel=6),
+        name="static",
+    )
+]
