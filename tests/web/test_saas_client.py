@@ -105,6 +105,10 @@ def test_a_blocked_client_refuses_everyone_until_opened_again_and_pages_show_ban
         _set(instance, client_db, expiration_datetime=False, suspended="1")
         with pytest.raises(xmlrpc.client.Fault, match="suspended"):
             models.execute_kw(client_db, ADMIN, "admin", "res.users", "search", [[]])
+        params = {"db": client_db, "login": "admin", "password": "admin"}
+        answer = http.post("/web/session/authenticate", json={"jsonrpc": "2.0", "params": params}).json()
+        assert answer["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
+        assert "suspended" in answer["error"]["data"]["message"]
 
         _set(instance, client_db, suspended=False)  # open again: the old session has ended
         assert http.get("/odoo").status_code == 303
