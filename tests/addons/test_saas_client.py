@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tenantry.addons.saas_client.models.limits import ClientLimits, about
-from tenantry.exceptions import AccessDenied, DatabaseBlocked, ValidationError
+from tenantry.exceptions import AccessDenied, AccessError, DatabaseBlocked, ValidationError
 from tenantry.instance import Instance
 from tenantry.orm.environment import Environment
 from tenantry.security import auth
@@ -70,6 +70,26 @@ def test_max_users_caps_creation_and_reactivation_not_portal_users(instance: Ins
         _user(env, "three")
         su_env["ir.config_parameter"].set_param("saas_client.max_users", False)
         _user(env, "four")
+
+
+def test_only_the_provider_changes_the_limits_not_the_clients_administrators(
+    instance: Instance, addon_db: str
+) -> None:
+    with rollback_env(instance, addon_db) as su_env:
+        su_env["ir.config_parameter"].set_param("saas_client.max_users", "5")
+        owner = su_env(user=su_env.ref("saas_client.owner_user").id, su=False)
+        params = owner["ir.config_parameter"]
+        with pytest.raises(AccessError, match="service provider"):
+            params.set_param("saas_client.max_users", "500")
+        with pytest.raises(AccessError, match="service provider"):
+            params.set_param("saas_client.suspended", "0")
+        with pytest.raises(AccessError, match="service provider"):
+            params.search([("key", "=", "saas_client.max_users")]).unlink()
+        other = params.create({"key": "my.key", "value": "1"})
+        with pytest.raises(AccessError, match="service provider"):
+            other.write({"key": "saas_client.max_users"})
+        params.set_param("my.key", "2")  # other parameters stay theirs
+        assert su_env["ir.config_parameter"].get_param("saas_client.max_users") == "5"
 
 
 def test_a_malformed_cap_refuses_new_users_rather_than_lifting_the_limit(
