@@ -213,6 +213,7 @@ def _lines(
                 commands.append((1, int(key), vals))
         elif any(v not in (False, 0, 0.0, "") for v in vals.values()):
             commands.append((0, 0, vals))
+            state.new_line_keys.setdefault(field_.name, []).append(key)
     for key in existing:
         if key not in posted_keys:
             commands.append((2, int(key)))

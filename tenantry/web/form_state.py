@@ -157,6 +157,8 @@ class FormState:
         self.errors = dict(errors or {})
         self.add_line = add_line
         self._options: dict[str, tuple[list[tuple[str, str]], bool]] = {}
+        self.new_line_keys: dict[str, list[str]] = {}
+        """The keys (``n1``...) of the new lines that reading the form made, in order."""
         self._fields: dict[int, FieldView] = {}
         names = [n for n in dict.fromkeys(view.field_names) if n in self.model._fields]
         self.names = names
@@ -217,6 +219,13 @@ class FormState:
         for node in self._field_nodes(self.view.arch):
             view = self.field(node)
             if view.editable:
+                yield node, view
+
+    def readonly_fields(self) -> Iterator[tuple[Element, FieldView]]:
+        """The read-only fields of the form (outside the header), with their nodes."""
+        for node in self._field_nodes(self.view.arch):
+            view = self.field(node)
+            if not view.editable:
                 yield node, view
 
     def buttons(self) -> dict[str, Element]:

@@ -37,6 +37,7 @@ from tenantry.web.apps import current_app
 from tenantry.web.form_input import read_form
 from tenantry.web.form_state import SELECT_LIMIT, FormState
 from tenantry.web.frame import Page, web_page
+from tenantry.web.onchange import preview
 from tenantry.web.relations import relation_filter
 from tenantry.web.reports import action_url
 
@@ -176,6 +177,8 @@ def _save(page: Page, record: BaseModel) -> Response:
     if isinstance(add, str) and add:
         kept = _state(page, record, True, posted=form, add_line=add)
         return _render(page, kept)
+    if form.get("_onchange") == "1":
+        return preview(page, state, record)
     values, errors = read_form(state, form)
     if errors:
         kept = _state(page, record, True, posted=form, errors=errors)
