@@ -25,11 +25,11 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from tenantry.db import Storage, validate_name
+from tenantry.db import Storage
 from tenantry.db.backend import WRITE_LOCK
 from tenantry.db.backup import BackupFormat
 from tenantry.db.errors import missing
-from tenantry.db.names import INTERNAL_PREFIX, is_internal_name
+from tenantry.db.names import is_internal_name, validate_client_name
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.modules.installer import ModuleManager, installed_modules, read_all_versions
 from tenantry.modules.languages import is_known
@@ -103,7 +103,7 @@ class Instance:
 
         Either the database is created complete, or it does not exist afterwards.
         """
-        _validate_client_name(name)
+        validate_client_name(name)
         if not is_known(lang):
             raise ValidationError(f"Unknown language {lang!r}")
         if isinstance(modules, str):
@@ -138,6 +138,12 @@ class Instance:
             raise
         self._remember_registry(name, registry)
 
+    def release(self, name: str) -> None:
+        """Forget what this instance holds for database ``name`` (its registry entry, security
+        caches and connections), e.g. before it is renamed."""
+        self._forget(name)
+        self.storage.release(name)
+
     def drop_database(self, name: str) -> None:
         """Drop ``name`` and everything in it."""
         self._forget(name)
@@ -145,7 +151,7 @@ class Instance:
 
     def duplicate_database(self, src: str, dst: str) -> None:
         """Copy ``src`` to a new database ``dst`` (which gets its own ``database.uuid``)."""
-        _validate_client_name(dst)
+        validate_client_name(dst)
         _check_not_internal(src)
         self.storage.duplicate(src, dst)
         try:
@@ -173,7 +179,7 @@ class Instance:
     def restore_database(self, name: str, path: str | os.PathLike[str], copy: bool = False) -> None:
         """Create ``name`` from a backup in either format; ``copy=True`` gives it a new
         ``database.uuid``."""
-        _validate_client_name(name)
+        validate_client_name(name)
         self.storage.restore(name, path)
         if copy:
             with self.env(name) as env:
@@ -371,17 +377,6 @@ class Instance:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _validate_client_name(name: object) -> str:
-    """``name`` if a database may be created under it (``ValidationError`` otherwise)."""
-    validate_name(name)
-    if is_internal_name(name):
-        raise ValidationError(
-            f"Database names starting with {INTERNAL_PREFIX!r} are reserved for the instance",
-            context={"name": name},
-        )
-    return str(name)
 
 
 def _check_not_internal(name: str) -> None:

@@ -18,7 +18,7 @@ import re
 
 from tenantry.exceptions import ValidationError
 
-__all__ = ["INTERNAL_PREFIX", "is_internal_name", "is_valid_name", "validate_name"]
+__all__ = ["INTERNAL_PREFIX", "is_internal_name", "is_valid_name", "validate_client_name", "validate_name"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
 INTERNAL_PREFIX = "internal_"
@@ -49,3 +49,14 @@ def is_valid_name(name: object) -> bool:
 def is_internal_name(name: object) -> bool:
     """Whether ``name`` is reserved for the instance's own databases (never a client's)."""
     return isinstance(name, str) and name.startswith(INTERNAL_PREFIX)
+
+
+def validate_client_name(name: object) -> str:
+    """``name`` if a client's database may have it: valid and not internal (``ValidationError``)."""
+    validate_name(name)
+    if is_internal_name(name):
+        raise ValidationError(
+            f"Database names starting with {INTERNAL_PREFIX!r} are reserved for the instance",
+            context={"name": name},
+        )
+    return str(name)
