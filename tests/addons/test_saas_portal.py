@@ -336,3 +336,18 @@ def test_concurrent_creations_get_unique_numbers_and_one_name_makes_one_client(
             assert env["saas_portal.client"].search_count([("name", "=", "contested.example.com")]) == 1
     finally:
         _cleanup(instance, addon_db)
+
+
+def test_servers_templates_and_clients_never_share_a_name(su: Environment) -> None:
+    server, _template, _plan = _setup(su)
+    su["saas_portal.client"].create({"name": "c1.example.com", "server_id": server.id})
+    for model, name, kind in (
+        ("saas_portal.server", "t1.example.com", "template"),
+        ("saas_portal.server", "c1.example.com", "client"),
+        ("saas_portal.database", "s1.example.com", "server"),
+        ("saas_portal.database", "c1.example.com", "client"),
+        ("saas_portal.client", "t1.example.com", "template"),
+        ("saas_portal.client", "s1.example.com", "server"),
+    ):
+        with pytest.raises(ValidationError, match=f"already used by a {kind}"), su.cr.savepoint():
+            su[model].create({"name": name})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from tenantry.exceptions import UserError
+from tenantry.exceptions import UserError, ValidationError
 
 DB_STATES = [
     ("draft", "New"),
@@ -30,3 +30,21 @@ BASE_DOMAIN_PARAM = "saas_portal.base_saas_domain"
 def not_connected() -> NoReturn:
     """The portal ↔ server protocol is not wired yet: operations that need it stop here."""
     raise UserError("not connected to a server yet")
+
+
+_NAMED = {
+    "saas_portal.server": "server",
+    "saas_portal.database": "template",
+    "saas_portal.client": "client",
+}
+
+
+def check_name_unshared(record: Any) -> None:
+    """One name, one database: a server, template or client may not take another's name
+    (checked as superuser: the clash matters whoever may read the other record)."""
+    for model, kind in _NAMED.items():
+        if model == record._name:
+            continue
+        others = record.env[model].sudo().with_context(active_test=False)
+        if others.search_count([("name", "=", record.name)]):
+            raise ValidationError(f"The name {record.name} is already used by a {kind}.")

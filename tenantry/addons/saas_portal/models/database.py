@@ -7,7 +7,7 @@ from typing import Any
 from tenantry.db.names import validate_name
 from tenantry.orm import api, fields, models
 
-from .common import DB_STATES, not_connected
+from .common import DB_STATES, check_name_unshared, not_connected
 
 
 class SaasPortalDatabase(models.Model):
@@ -36,6 +36,7 @@ class SaasPortalDatabase(models.Model):
     def _check_name(self) -> None:
         for database in self:
             validate_name(database.name)
+            check_name_unshared(database)
 
     def action_login(self) -> Any:
         """A one-time URL logging the operator in as the database's administrator (audited)."""

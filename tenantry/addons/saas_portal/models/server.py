@@ -12,7 +12,7 @@ from tenantry.exceptions import ValidationError
 from tenantry.orm import api, fields, models
 from tenantry.saas.placement import ServerLoad
 
-from .common import SERVER_STATES, not_connected
+from .common import SERVER_STATES, check_name_unshared, not_connected
 
 
 class SaasPortalServer(models.Model):
@@ -73,6 +73,7 @@ class SaasPortalServer(models.Model):
     def _check_name(self) -> None:
         for server in self:
             validate_name(server.name)
+            check_name_unshared(server)
 
     @api.constrains("url")
     def _check_url(self) -> None:
