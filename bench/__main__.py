@@ -14,7 +14,17 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import create_db, duplicate_db, rpc, search_read, security_read, web_browser, web_form, web_list
+from bench import (
+    create_db,
+    duplicate_db,
+    provision,
+    rpc,
+    search_read,
+    security_read,
+    web_browser,
+    web_form,
+    web_list,
+)
 from bench._common import (
     BACKENDS,
     PG_PROFILES,
@@ -30,6 +40,7 @@ from bench._common import (
 BENCHMARKS: dict[str, Callable[[BenchContext], list[Result]]] = {
     create_db.NAME: create_db.run,
     duplicate_db.NAME: duplicate_db.run,
+    provision.NAME: provision.run,
     search_read.NAME: search_read.run,
     security_read.NAME: security_read.run,
     rpc.NAME: rpc.run,
