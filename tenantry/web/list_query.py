@@ -34,6 +34,8 @@ from xml.etree.ElementTree import Element
 from tenantry.domain import safe_eval
 from tenantry.exceptions import UserError, ValidationError
 from tenantry.views.actions import eval_names
+from tenantry.web.date_filters import period_domain
+from tenantry.web.display import user_tz
 
 if TYPE_CHECKING:
     from tenantry.orm.environment import Environment
@@ -62,6 +64,8 @@ class SearchFilter:
     domain_text: str
     group_by: str | None
     group: int
+    date_field: str | None = None
+    """A date filter's field (``<filter date="...">``): chosen with a period, ``name:2026-12``."""
 
     def domain(self, names: Mapping[str, Any]) -> list[Any]:
         result: list[Any] = _evaluate(self.domain_text, names, list)
@@ -149,6 +153,7 @@ def search_filters(env: Environment, arch: Element) -> dict[str, SearchFilter]:
                     child.get("domain") or "[]",
                     group_by if isinstance(group_by, str) else None,
                     group,
+                    child.get("date") or None,
                 )
 
     walk(arch)
@@ -174,6 +179,7 @@ def parse_query(
     if len(q) > _MAX_TEXT:
         raise UserError("The search text is too long.")
     chosen = tuple(dict.fromkeys(f for f in params.get("filter", ()) if f != ""))
+    filters = {**filters, **_periods(model, chosen, filters)}
     for name in chosen:
         if name not in filters:
             raise UserError(f"Unknown filter {name[:64]!r}.")
@@ -197,6 +203,24 @@ def parse_query(
     if archived:
         domain = ["&", ("active", "=", False), *domain] if domain else [("active", "=", False)]
     return ListQuery(q, chosen, group_by, expand, order, page, archived, domain, facets, bool(defaults))
+
+
+def _periods(
+    model: BaseModel, chosen: Sequence[str], filters: Mapping[str, SearchFilter]
+) -> dict[str, SearchFilter]:
+    """The chosen periods of date filters (``order_date:2026-q4``), as filters of their own."""
+    found: dict[str, SearchFilter] = {}
+    for name in chosen:
+        base, _, period = name.partition(":")
+        flt = filters.get(base)
+        if not period or flt is None or not flt.date_field:
+            continue
+        fld = _visible_field(model, flt.date_field, "date filter")
+        if fld.type.value not in ("date", "datetime") or not _stored(model, fld):
+            raise UserError(f"Invalid date filter {base!r}.")
+        domain = period_domain(flt.date_field, fld.type.value, period, user_tz(model.env))
+        found[name] = SearchFilter(name, flt.string, repr(domain), None, flt.group)
+    return found
 
 
 def _defaults(

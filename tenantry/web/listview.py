@@ -33,7 +33,8 @@ from tenantry.reports import printable_reports
 from tenantry.views import WindowAction, get_view, window_action
 from tenantry.views.actions import ACT_WINDOW, action_readable
 from tenantry.web.apps import cache_key, current_app
-from tenantry.web.display import Shown, display_rows, format_number, show_value, widget_of
+from tenantry.web.date_filters import period_options
+from tenantry.web.display import Shown, display_rows, format_number, show_value, user_tz, widget_of
 from tenantry.web.frame import Page, local_path, web_page
 from tenantry.web.list_query import PAGE_SIZE, ListQuery, parse_query, search_filters
 
@@ -96,6 +97,8 @@ class ListPage:
     can_create: bool
     can_delete: bool
     can_write: bool
+    periods: list[tuple[str, str]] = field(default_factory=list)
+    """The periods date filters offer (``2026-12``, ``2026-q4``, ``2026``) and their labels."""
     facets: list[tuple[str, str, str]] = field(default_factory=list)
     """``(field, value, label)`` of the one-field searches (``Customer: Azure``)."""
     more_groups: bool = False
@@ -279,6 +282,9 @@ def _render(page: Page, action: WindowAction, base: str, *, notice: str = "") ->
         total=total,
         filters=[f for f in filters.values() if not f.group_by],
         facets=_facet_labels(model, query),
+        periods=period_options(dt.datetime.now(user_tz(env)).date()) if any(
+            f.date_field for f in filters.values()
+        ) else [],
         group_bys=[f for f in filters.values() if f.group_by],
         has_active="active" in model._fields,
         can_create=model.check_access_rights("create", raise_exception=False),
