@@ -28,6 +28,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tenantry.db.names import INTERNAL_PREFIX, validate_name
 from tenantry.exceptions import MissingError
@@ -93,6 +94,12 @@ class SparePool:
 
     def fingerprint(self, template: str) -> str:
         """What the template's spares must match: its parameters and views, summed up."""
+        try:
+            return self._fingerprint(template)
+        except DBAPIError:  # PostgreSQL: a copy of the template ended our session mid-query
+            return self._fingerprint(template)
+
+    def _fingerprint(self, template: str) -> str:
         digest = hashlib.sha1()
         with self.instance.storage.engine(template).connect() as conn:
             for key, value in conn.execute(text("SELECT key, value FROM ir_config_parameter ORDER BY key")):
